@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CarpenterConfig(AppConfig):
+    name = "carpenter"
+    verbose_name = "Carpenter"

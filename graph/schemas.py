@@ -1,0 +1,337 @@
+"""What each label's ``data`` may hold: one pydantic schema per label.
+
+Every write through the graph API validates here, so a node never holds data its label
+does not allow. The natural key of a label (the fields that identify one thing in the
+world) is declared once, beside its schema; the database derives and enforces the same
+key (see ``graph.models.Node.key``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from graph.labels import Label
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _check_day(value: str) -> str:
+    if not _DAY.match(value):
+        raise ValueError("must be a day as YYYY-MM-DD")
+    dt.date.fromisoformat(value)  # rejects 2026-02-30
+    return value
+
+
+def _check_time(value: str) -> str:
+    if not _TIME.match(value):
+        raise ValueError("must be a time as HH:MM (24-hour)")
+    return value
+
+
+def _check_slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise ValueError("must be a slug: lowercase letters, digits and single dashes")
+    return value
+
+
+# Days and times stay ISO text so that every engine, the libSQL one included, compares
+# and sorts them as plain strings, without date functions.
+Day = Annotated[str, AfterValidator(_check_day)]
+Time = Annotated[str, AfterValidator(_check_time)]
+Slug = Annotated[str, AfterValidator(_check_slug)]
+Timestamp = dt.datetime
+NonEmpty = Annotated[str, Field(min_length=1)]
+ChangeType = Literal["create", "update", "noop", "skip", "error"]
+RunStatus = Literal["running", "succeeded", "partial", "failed"]
+
+
+class NodeData(BaseModel):
+    """Base of every label's schema: unknown fields are refused, not dropped."""
+
+    model_config = ConfigDict(
+        extra="forbid", use_attribute_docstrings=True, validate_default=False
+    )
+
+    label: ClassVar[Label]
+    natural_key: ClassVar[tuple[str, ...]] = ()
+
+
+class VenueData(NodeData):
+    """A place that hosts shows."""
+
+    label = Label.VENUE
+    natural_key = ("slug",)
+
+    name: NonEmpty
+    """The venue's name as people know it."""
+    slug: Slug
+    """The venue's identity across sources: the slug of its normalised name."""
+    aliases: list[str] = []
+    """Other names sources use for it ("Showbox at the Market" for "The Showbox")."""
+    address: str | None = None
+    """Street address."""
+    city: str | None = None
+    """City name."""
+    postal_code: str | None = None
+    """Postal code."""
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    """Latitude in degrees, for matching venues by place."""
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    """Longitude in degrees."""
+    url: str | None = None
+    """The venue's own site."""
+    hidden: bool = False
+    """True hides the venue and its shows from the public listing; nothing is deleted."""
+
+
+class ArtistData(NodeData):
+    """A performer: a band, a solo act, a DJ."""
+
+    label = Label.ARTIST
+    natural_key = ("slug",)
+
+    name: NonEmpty
+    """The artist's name as first seen."""
+    slug: Slug
+    """The artist's identity across sources: the slug of the normalised name."""
+    external_ids: dict[str, str] = {}
+    """Ids of this artist at sources that have them, by source (ticketmaster: an id)."""
+
+
+class EventData(NodeData):
+    """One show: a venue, a day, a start time."""
+
+    label = Label.EVENT
+    natural_key = ("venue_id", "day", "start_time")
+
+    title: NonEmpty
+    """The show's title as the winning source states it."""
+    venue_id: NonEmpty
+    """Id of the venue node that hosts the show (also a ``hosts`` edge)."""
+    day: Day
+    """Local day of the show, YYYY-MM-DD."""
+    start_time: Time | None = None
+    """Local start time HH:MM; null for an all-day item or an unknown time."""
+    end_time: Time | None = None
+    """Local end time HH:MM, when a source states it."""
+    description: str | None = None
+    """Free text from the source (untrusted: always shown as text)."""
+    url: str | None = None
+    """Where to read about or buy tickets for the show."""
+    image_url: str | None = None
+    """A poster or photo."""
+    sources: list[str] = []
+    """Sources that reported this show."""
+    field_sources: dict[str, str] = {}
+    """Which source set each field, so a higher-priority source can take it over."""
+    hidden: bool = False
+    """True hides the show from the public listing; nothing is deleted."""
+
+
+class RawDataData(NodeData):
+    """One item exactly as a source gave it, and what the source says it is about."""
+
+    label = Label.RAW_DATA
+    natural_key = ("source", "external_id")
+
+    source: NonEmpty
+    """Source name (blue_moon, sea_monster, ticketmaster, ...)."""
+    external_id: NonEmpty
+    """The item's id at the source."""
+    payload: Any
+    """The item as received."""
+    day: Day | None = None
+    """The event day as the source states it."""
+    start_time: Time | None = None
+    """The start time as the source states it, when it has one."""
+    event_name: str | None = None
+    """The event's name as the source states it."""
+    venue_name: str | None = None
+    """The venue's name as the source states it."""
+    content_hash: NonEmpty
+    """SHA-256 of the canonical JSON of ``payload``: equal hashes mean nothing changed."""
+    processed: bool = False
+    """False until the carpenter has turned this item into the graph."""
+    first_seen: Timestamp
+    """When an ingest run first stored this item."""
+    last_seen: Timestamp
+    """When an ingest run last received this item."""
+
+
+class SourceStats(BaseModel):
+    """What one run did for one source."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    created: int = 0
+    """Items or nodes created."""
+    updated: int = 0
+    """Items or nodes whose content changed."""
+    unchanged: int = 0
+    """Items or nodes seen again as they were."""
+    skipped: int = 0
+    """Items deliberately left out (not a show, out of range)."""
+    errors: int = 0
+    """Items that could not be used."""
+    seconds: float = 0.0
+    """Time the source took."""
+    error: str | None = None
+    """Why the source failed as a whole, in one line."""
+    status: RunStatus = "running"
+    """The source's own outcome in this run."""
+
+
+class RunData(NodeData):
+    """Shape shared by ingest and carpenter runs."""
+
+    sources: list[str]
+    """Names of the sources the run was asked to handle."""
+    options: dict[str, Any] = {}
+    """The options the run was started with."""
+    status: RunStatus = "running"
+    """running until the run ends; then succeeded, partial (some sources failed) or failed."""
+    started_at: Timestamp
+    """When the run began."""
+    finished_at: Timestamp | None = None
+    """When it ended; null while running, and for a run that was killed."""
+    counts: dict[str, int] = {}
+    """Totals by change type (create, update, noop, skip, error)."""
+    per_source: dict[str, SourceStats] = {}
+    """What each source did."""
+    error: str | None = None
+    """Why the run failed or was interrupted, in one line."""
+    pid: int | None = None
+    """Process that ran it, to tell a killed run from a running one."""
+
+
+class IngestRunData(RunData):
+    """One ``manage.py ingest`` (or the ingest half of ``run``)."""
+
+    label = Label.INGEST_RUN
+
+
+class CarpenterRunData(RunData):
+    """One ``manage.py carpenter`` (or the carpenter half of ``run``)."""
+
+    label = Label.CARPENTER_RUN
+
+    kinds: dict[str, dict[str, int]] = {}
+    """Counts by kind of node (venue, artist, event), then by change type."""
+
+
+class RecordData(NodeData):
+    """One change a run made, shaped like Django's admin LogEntry."""
+
+    change_type: ChangeType
+    """create, update, noop, skip or error."""
+    source: str
+    """The source the change came from."""
+    summary: str
+    """A short human description of the thing changed ("Blue Moon Tavern: Foo w/ Bar")."""
+    diff: dict[str, dict[str, Any]] | None = None
+    """For an update: changed field path -> {"old": ..., "new": ...}."""
+    reason: str | None = None
+    """For a skip or an error: why, in one line."""
+    at: Timestamp
+    """When the change was made."""
+
+
+class IngestRecordData(RecordData):
+    """A raw item that a run created, updated or could not store."""
+
+    label = Label.INGEST_RECORD
+
+    external_id: str | None = None
+    """The item's id at the source, when it had one."""
+    item: Any = None
+    """For an error: the offending item, as received."""
+
+
+class CarpenterRecordData(RecordData):
+    """A venue, artist or event that a run created, updated, skipped or failed on."""
+
+    label = Label.CARPENTER_RECORD
+
+    kind: Literal["venue", "artist", "event", "raw_data"]
+    """The kind of node the change is about (raw_data for items skipped or failed)."""
+    raw_data_id: str | None = None
+    """The raw item the change came from."""
+
+
+SCHEMAS: dict[str, type[NodeData]] = {
+    schema.label.value: schema
+    for schema in (
+        VenueData,
+        ArtistData,
+        EventData,
+        RawDataData,
+        IngestRunData,
+        IngestRecordData,
+        CarpenterRunData,
+        CarpenterRecordData,
+    )
+}
+
+
+class GraphDataError(ValueError):
+    """Data that its label does not allow; the message names the label and the field."""
+
+    def __init__(self, label: str, message: str) -> None:
+        super().__init__(f"{label}: {message}")
+        self.label = label
+
+
+def schema_for(label: str) -> type[NodeData]:
+    """Return the schema of ``label``, or raise ``GraphDataError`` for an unknown one."""
+    try:
+        return SCHEMAS[label]
+    except KeyError:
+        known = ", ".join(SCHEMAS)
+        raise GraphDataError(label, f"unknown label (known: {known})") from None
+
+
+def validate(label: str, data: Any) -> dict[str, Any]:
+    """Return ``data`` checked against ``label``'s schema, as JSON-ready values."""
+    schema = schema_for(label)
+    if isinstance(data, schema):
+        return data.model_dump(mode="json")
+    try:
+        return schema.model_validate(data).model_dump(mode="json")
+    except ValidationError as exc:
+        raise GraphDataError(label, _describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    """One line naming each bad field: ``day: must be a day as YYYY-MM-DD``."""
+    parts = []
+    for error in exc.errors(include_url=False):
+        field = ".".join(str(p) for p in error["loc"]) or "data"
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "is not a field of this label"
+        parts.append(f"{field}: {message}")
+    return "; ".join(parts)
+
+
+def natural_key(label: str, data: dict[str, Any]) -> str | None:
+    """Return the natural key the database derives for ``data`` (None if unkeyed).
+
+    Mirrors ``graph.models.natural_key_expression``: single fields as they are,
+    several fields joined by ``|`` with a missing value as the empty string.
+    """
+    fields = schema_for(label).natural_key
+    if not fields:
+        return None
+    if len(fields) == 1:
+        value = data.get(fields[0])
+        return None if value is None else str(value)
+    return KEY_SEPARATOR.join("" if data.get(f) is None else str(data[f]) for f in fields)
+
+
+KEY_SEPARATOR = "|"

@@ -1,0 +1,87 @@
+"""Choose the database engine from configuration alone.
+
+Three engines, in this order of precedence:
+
+- ``LIBSQL_URL`` (+ ``LIBSQL_AUTH_TOKEN``): a libSQL server or Turso database, on
+  the django-libsql engine as fixed by ``graph.backends.libsql``. A ``file:`` URL runs
+  the same engine against a local file (how the test suite proves that engine).
+- ``DATABASE_URL``: any database Django supports; PostgreSQL is the tested one.
+- neither: the embedded database, a SQLite file under ``var/`` (the file format that
+  libSQL and Turso read and import), tuned for a web app with background writers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+# WAL lets the dashboard read while a run writes; NORMAL sync is safe under WAL (a
+# power cut may lose the last commits, never corrupt the file). Foreign keys are on
+# so the graph stays whole even for writes that bypass the ORM.
+EMBEDDED_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA temp_store=MEMORY",
+    "PRAGMA cache_size=-32000",
+)
+
+
+def embedded_database(path: Path, test_path: Path) -> dict[str, Any]:
+    """Return Django's SQLite settings for the embedded file at ``path``."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            "init_command": "; ".join(EMBEDDED_PRAGMAS),
+            # IMMEDIATE takes the write lock when a transaction starts, so two
+            # writers queue on the busy timeout instead of failing half-way with
+            # "database is locked" when a reader upgrades to a writer.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        },
+        # Tests use a real file too: WAL, locking and several OS processes only
+        # behave as in production on a file.
+        "TEST": {"NAME": str(test_path)},
+    }
+
+
+def libsql_database(url: str, auth_token: str) -> dict[str, Any]:
+    """Return settings for the libSQL engine at ``url`` (libsql://, ws(s)://, file:)."""
+    scheme = urlsplit(url).scheme
+    if scheme not in {"libsql", "ws", "wss", "http", "https", "file"}:
+        raise ImproperlyConfigured(
+            f"LIBSQL_URL must start with libsql://, wss://, ws:// or file:, not {url!r}."
+        )
+    options: dict[str, Any] = {"transaction_mode": "IMMEDIATE", "timeout": 30}
+    if auth_token:
+        options["auth_token"] = auth_token
+    test: dict[str, Any] = {}
+    if scheme == "file":
+        path = Path(url.removeprefix("file:").split("?", 1)[0])
+        test["NAME"] = f"file:{path.with_name('test-' + path.name)}"
+    else:
+        # A remote database cannot be created by the test runner: tests reuse it.
+        test["NAME"] = url
+    return {"ENGINE": "graph.backends.libsql", "NAME": url, "OPTIONS": options, "TEST": test}
+
+
+def database_from_env(env: environ.Env, var_dir: Path) -> dict[str, Any]:
+    """Return the ``default`` database settings that the environment asks for."""
+    libsql_url = env.str("LIBSQL_URL", default="")
+    database_url = env.str("DATABASE_URL", default="")
+    if libsql_url and database_url:
+        raise ImproperlyConfigured("Set LIBSQL_URL or DATABASE_URL, not both.")
+    if libsql_url:
+        return libsql_database(libsql_url, env.str("LIBSQL_AUTH_TOKEN", default=""))
+    if database_url:
+        config = env.db_url_config(database_url)
+        config.setdefault("CONN_MAX_AGE", 60)
+        config.setdefault("CONN_HEALTH_CHECKS", True)
+        return config
+    path = Path(env.str("SQLITE_PATH", default=str(var_dir / "sms.sqlite3")))
+    return embedded_database(path, path.with_name(f"test-{path.name}"))
