@@ -25,8 +25,12 @@ sys.path.insert(0, str(ROOT))
 def graph_items(n_nodes: int, n_edges: int):
     venues = [{"name": f"Venue {i}", "slug": f"venue-{i}"} for i in range(n_nodes // 10)]
     events = [
-        {"title": f"Show {i}", "venue_id": "", "day": f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}",
-         "start_time": f"{18 + i % 5}:00"}
+        {
+            "title": f"Show {i}",
+            "venue_id": "",
+            "day": f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            "start_time": f"{18 + i % 5}:00",
+        }
         for i in range(n_nodes - len(venues))
     ]
     return venues, events, n_edges
@@ -81,14 +85,23 @@ def bench_sqlite(db_path: str, n_nodes: int, n_edges: int) -> float:
     start = time.perf_counter()
     venue_ids = [str(uuid.uuid4()) for _ in venues]
     event_ids = [str(uuid.uuid4()) for _ in events]
-    rows = [(i, "venue", json.dumps(v), now, now) for i, v in zip(venue_ids, venues)]
+    rows = [(i, "venue", json.dumps(v), now, now) for i, v in zip(venue_ids, venues, strict=True)]
     for i, event in enumerate(events):
         event["venue_id"] = venue_ids[i % len(venue_ids)]
-    rows += [(i, "event", json.dumps(e), now, now) for i, e in zip(event_ids, events)]
+    rows += [(i, "event", json.dumps(e), now, now) for i, e in zip(event_ids, events, strict=True)]
     edges = []
     for i in range(n_edges):
-        edges.append((str(uuid.uuid4()), venue_ids[(i // len(event_ids) + i) % len(venue_ids)],
-                      event_ids[i % len(event_ids)], "hosts", None, now, now))
+        edges.append(
+            (
+                str(uuid.uuid4()),
+                venue_ids[(i // len(event_ids) + i) % len(venue_ids)],
+                event_ids[i % len(event_ids)],
+                "hosts",
+                None,
+                now,
+                now,
+            )
+        )
     with db:
         db.executemany("INSERT INTO nodes VALUES (?,?,?,?,?)", rows)
         db.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?)", edges)

@@ -51,7 +51,9 @@ def natural_key_expression() -> models.Case:
             for field in fields:
                 if parts:
                     parts.append(Value(schemas.KEY_SEPARATOR, output_field=models.TextField()))
-                parts.append(Coalesce(JSONText("data", field), Value("", output_field=models.TextField())))
+                parts.append(
+                    Coalesce(JSONText("data", field), Value("", output_field=models.TextField()))
+                )
             expression = Concat(*parts, output_field=models.TextField())
         whens.append(models.When(label=label, then=expression))
     return models.Case(*whens, default=Value(None), output_field=models.TextField())
@@ -87,9 +89,7 @@ class Node(models.Model):
         constraints = [
             # NULL keys (runs, records) are distinct, so only keyed labels collide.
             models.UniqueConstraint(fields=["label", "key"], name="nodes_natural_key"),
-            models.CheckConstraint(
-                condition=Q(label__in=Label.values), name="nodes_label_known"
-            ),
+            models.CheckConstraint(condition=Q(label__in=Label.values), name="nodes_label_known"),
             models.CheckConstraint(
                 condition=~Q(label__in=KEYED_LABELS) | Q(key__isnull=False),
                 name="nodes_keyed_label_has_key",
@@ -98,6 +98,19 @@ class Node(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}: {self.display_name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every write of a single node is validated, whoever makes it.
+        if not self.label and self.LABEL:
+            self.label = self.LABEL
+        self.data = schemas.validate(self.label, self.data)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        try:
+            self.data = schemas.validate(self.label, self.data)
+        except schemas.GraphDataError as exc:
+            raise ValidationError({"data": str(exc)}) from None
 
     @property
     def display_name(self) -> str:
@@ -113,19 +126,6 @@ class Node(models.Model):
         """Return ``data`` parsed into the label's schema."""
         return schemas.schema_for(self.label).model_validate(self.data)
 
-    def clean(self) -> None:
-        try:
-            self.data = schemas.validate(self.label, self.data)
-        except schemas.GraphDataError as exc:
-            raise ValidationError({"data": str(exc)}) from None
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # Every write of a single node is validated, whoever makes it.
-        if not self.label and self.LABEL:
-            self.label = self.LABEL
-        self.data = schemas.validate(self.label, self.data)
-        super().save(*args, **kwargs)
-
     def neighbours(self, relation: str, direction: str = "out") -> models.QuerySet[Node]:
         """Return the nodes this node links to by ``relation`` ("out") or from ("in")."""
         return Node.objects.neighbours(self, relation, direction)
@@ -137,12 +137,8 @@ class Edge(models.Model):
     id = models.CharField(primary_key=True, max_length=36, default=new_id, editable=False)
     # DO_NOTHING: the database itself cascades (migration 0002), so deleting a node in
     # SQL, in the admin or through the ORM removes its edges the same way.
-    source = models.ForeignKey(
-        Node, models.DO_NOTHING, related_name="out_edges", db_index=False
-    )
-    target = models.ForeignKey(
-        Node, models.DO_NOTHING, related_name="in_edges", db_index=False
-    )
+    source = models.ForeignKey(Node, models.DO_NOTHING, related_name="out_edges", db_index=False)
+    target = models.ForeignKey(Node, models.DO_NOTHING, related_name="in_edges", db_index=False)
     relation = models.CharField(max_length=32, choices=Relation.choices)
     data = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -159,9 +155,7 @@ class Edge(models.Model):
         ]
         constraints = [
             # Also the index for reads by source + relation.
-            models.UniqueConstraint(
-                fields=["source", "relation", "target"], name="edges_one_link"
-            ),
+            models.UniqueConstraint(fields=["source", "relation", "target"], name="edges_one_link"),
             models.CheckConstraint(
                 condition=Q(relation__in=Relation.values), name="edges_relation_known"
             ),

@@ -54,9 +54,7 @@ RunStatus = Literal["running", "succeeded", "partial", "failed"]
 class NodeData(BaseModel):
     """Base of every label's schema: unknown fields are refused, not dropped."""
 
-    model_config = ConfigDict(
-        extra="forbid", use_attribute_docstrings=True, validate_default=False
-    )
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, validate_default=False)
 
     label: ClassVar[Label]
     natural_key: ClassVar[tuple[str, ...]] = ()

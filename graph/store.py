@@ -25,7 +25,7 @@ from graph import schemas
 from graph.labels import edge_allowed
 
 if TYPE_CHECKING:
-    from graph.models import Edge, Node
+    from graph.models import Node
 
 T = TypeVar("T")
 Direction = Literal["out", "in"]
@@ -212,7 +212,10 @@ class NodeManager(models.Manager.from_queryset(NodeQuerySet)):  # type: ignore[m
         if touch:
             now = timezone.now()
             stamp = prep.datetime(now)
-            sql = f"UPDATE {table} SET {qn('data')} = %s, {qn('updated_at')} = %s WHERE {qn('id')} = %s"
+            sql = (
+                f"UPDATE {table} SET {qn('data')} = %s, {qn('updated_at')} = %s "
+                f"WHERE {qn('id')} = %s"
+            )
             rows = lambda chunk: [(prep.json(n.data), stamp, n.pk) for n in chunk]  # noqa: E731
             for node in nodes:
                 node.updated_at = now
@@ -267,12 +270,9 @@ class EdgeManager(models.Manager):
                 for source, relation, target in chunk:
                     if not edge_allowed(source.label, relation, target.label):
                         raise GraphError(
-                            f"a {source.label} cannot be linked by {relation!r} "
-                            f"to a {target.label}"
+                            f"a {source.label} cannot be linked by {relation!r} to a {target.label}"
                         )
-                    rows.append(
-                        (new_id(), source.pk, target.pk, relation, payload, stamp, stamp)
-                    )
+                    rows.append((new_id(), source.pk, target.pk, relation, payload, stamp, stamp))
                 cursor.executemany(sql, rows)
                 inserted += max(cursor.rowcount, 0)
         return inserted

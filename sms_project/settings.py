@@ -16,8 +16,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-if (BASE_DIR / ".env").is_file():
-    env.read_env(BASE_DIR / ".env")
+# SMS_ENV_FILE points elsewhere (tests point it at /dev/null to see the bare defaults).
+ENV_FILE = Path(environ.Env().str("SMS_ENV_FILE", default=str(BASE_DIR / ".env")))
+if ENV_FILE.is_file():
+    env.read_env(ENV_FILE)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -119,9 +121,7 @@ TICKETMASTER_API_KEY = env.str("TICKETMASTER_API_KEY", default="")
 BLUE_MOON_FEED_URL = env.str("BLUE_MOON_FEED_URL", default="")
 # Which source wins when two describe the same show differently: earlier wins. A
 # venue's own site knows its shows better than an aggregator does.
-SOURCE_PRIORITY = env.list(
-    "SOURCE_PRIORITY", default=["blue_moon", "sea_monster", "ticketmaster"]
-)
+SOURCE_PRIORITY = env.list("SOURCE_PRIORITY", default=["blue_moon", "sea_monster", "ticketmaster"])
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,5 @@
 """WSGI entry point: `gunicorn sms_project.wsgi` or any WSGI server."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

@@ -20,6 +20,12 @@ here (README, "Databases"):
   Hrana cursor refuses. Here a ``file:`` URL opens ``LocalConnection``: the Hrana
   client with its socket replaced by SQLite, so every query still goes through the
   driver's code.
+- Its driver's ``Cursor.fetchmany`` loses one row per call (it reads the row after
+  the last one it returns, then drops it); Django reads results 100 rows at a time,
+  so every query of more than 100 rows came back short. ``Cursor`` fixes it.
+- Its driver takes ``ROLLBACK TO SAVEPOINT`` for the end of the transaction, so after
+  a failed inner ``atomic`` the outer transaction was never ended
+  (``driver.Connection`` fixes it).
 - ``OPTIONS["transaction_mode"]`` (IMMEDIATE by default) begins write transactions as
   the embedded engine does, so concurrent writers queue instead of failing.
 
@@ -39,6 +45,7 @@ from django.db.backends.sqlite3 import features, introspection, operations, sche
 from libsql.db.backends.libsql import base, creation
 from libsql_client import dbapi2
 
+from graph.backends.libsql.driver import Connection
 from graph.backends.libsql.local import LocalConnection
 
 TRANSACTION_MODES = frozenset({"DEFERRED", "EXCLUSIVE", "IMMEDIATE"})
@@ -79,6 +86,20 @@ class DatabaseCreation(creation.DatabaseCreation):
         super()._destroy_test_db(test_database_name, verbosity)
 
 
+class Cursor(base.SQLiteCursorWrapper):
+    """django-libsql's cursor with a ``fetchmany`` that returns every row."""
+
+    def fetchmany(self, size: int | None = None) -> list[Any]:
+        if size is None or size < 1:
+            size = self.arraysize
+        rows = []
+        for row in self:
+            rows.append(row)
+            if len(rows) == size:
+                break
+        return rows
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     # Django picks SQL spellings by vendor (as_sqlite); libSQL speaks SQLite's.
     vendor = "sqlite"
@@ -105,13 +126,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if _local_path(name) is not None:
             params.pop("uri", None)
             params.pop("auth_token", None)
-            connection = LocalConnection(
-                name, uri=True, pragmas=LOCAL_PRAGMAS, **params
-            )
+            connection = LocalConnection(name, uri=True, pragmas=LOCAL_PRAGMAS, **params)
         else:
-            connection = dbapi2.connect(name, **params)
+            connection = dbapi2.connect(name, factory=Connection, **params)
         connection.execute("PRAGMA foreign_keys = ON")
         return connection
+
+    def create_cursor(self, name: str | None = None) -> Cursor:
+        return self.connection.cursor(factory=Cursor)
 
     def _start_transaction_under_autocommit(self) -> None:
         self.cursor().execute(f"BEGIN {self.transaction_mode}")

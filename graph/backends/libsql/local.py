@@ -24,9 +24,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from libsql_client import LibsqlError
-from libsql_client.dbapi2.hrana import ConnectionHrana, CursorHrana
+from libsql_client.dbapi2.hrana import CursorHrana
 from libsql_client.hrana import proto
 from libsql_client.hrana.convert import _value_from_proto
+
+from graph.backends.libsql.driver import Connection
 
 
 def _to_proto(value: Any) -> proto.Value:
@@ -50,8 +52,8 @@ def _error(exc: Exception) -> proto.Error:
     }
 
 
-class LocalConnection(ConnectionHrana):
-    """``ConnectionHrana`` whose stream is a SQLite connection to a local file."""
+class LocalConnection(Connection):
+    """The driver's Hrana connection whose stream is a SQLite connection to a local file."""
 
     def __init__(self, database: str, *, pragmas: tuple[str, ...] = (), **kwargs: Any) -> None:
         self._pragmas = pragmas
@@ -66,7 +68,10 @@ class LocalConnection(ConnectionHrana):
         # Like sqld, the stream runs statements as given: transactions are the
         # client's BEGIN/COMMIT, never the sqlite3 module's implicit ones.
         self._db = sqlite3.connect(
-            f"file:{path}", uri=True, timeout=self._timeout, isolation_level=None,
+            f"file:{path}",
+            uri=True,
+            timeout=self._timeout,
+            isolation_level=None,
             check_same_thread=False,
         )
         self._sql_store: dict[int, str] = {}
@@ -124,7 +129,9 @@ class LocalConnection(ConnectionHrana):
         sql = stmt["sql"] if "sql" in stmt else self._sql_store[stmt["sql_id"]]
         params: Any = [_value_from_proto(v) for v in stmt.get("args") or []]
         if stmt.get("named_args"):
-            params = {a["name"].lstrip(":@$"): _value_from_proto(a["value"]) for a in stmt["named_args"]}
+            params = {
+                a["name"].lstrip(":@$"): _value_from_proto(a["value"]) for a in stmt["named_args"]
+            }
         cursor = self._db.execute(sql, params)
         rows = cursor.fetchall() if stmt.get("want_rows", True) else []
         cols = [{"name": d[0], "decltype": None} for d in cursor.description or ()]

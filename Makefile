@@ -1,0 +1,50 @@
+# SMS Graph. The two commands: `make demo` and `make test` (README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: demo test bench check lint clean
+
+# Installs are redone only when a requirements file changes.
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# A local .env with a fresh secret key; an existing one is never overwritten.
+.env:
+	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "wrote .env with a fresh SECRET_KEY (see .env.example for the other settings)"
+
+# Migrate the embedded database, run the blue_moon pipeline from its recorded
+# response, make a local admin account, and serve the site on 127.0.0.1:8000.
+demo: $(VENV)/.runtime .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The whole suite on the configured engine (embedded file unless DATABASE_URL or
+# LIBSQL_URL is set); .ci/run runs it on all three.
+test: $(VENV)/.dev .env
+	$(BIN)/pytest
+
+# Benchmarks print numbers; they are not tests.
+bench: $(VENV)/.dev .env
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+check: $(VENV)/.dev .env
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/static
