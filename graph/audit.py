@@ -1,0 +1,199 @@
+"""The audit trail: runs and their records, shaped like Django's admin ``LogEntry``.
+
+A run (``ingest_run`` or ``carpenter_run``) is stored the moment it starts, so a run
+killed half-way is still there, marked as not finished. Its records (``ingest_record``
+or ``carpenter_record``: a change type, a short summary, a JSON diff, a link to the
+node) are collected and written in batches with ``flush()``, which the caller invokes
+inside the same transaction as the writes they describe: data and audit trail are
+stored together or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from deepdiff import DeepDiff
+from deepdiff.helper import NotPresent
+from django.db import transaction
+from django.utils import timezone
+
+from graph.labels import Label
+from graph.models import Edge, Node
+from graph.schemas import SourceStats
+
+# Change types, as the contract names them, and the per-source counter each feeds.
+CREATE, UPDATE, NOOP, SKIP, ERROR = "create", "update", "noop", "skip", "error"
+STAT_OF = {
+    CREATE: "created",
+    UPDATE: "updated",
+    NOOP: "unchanged",
+    SKIP: "skipped",
+    ERROR: "errors",
+}
+RECORD_LABEL = {Label.INGEST_RUN: Label.INGEST_RECORD, Label.CARPENTER_RUN: Label.CARPENTER_RECORD}
+INTERRUPTED = "interrupted: the run stopped before it finished"
+
+
+def diff(old: Any, new: Any) -> dict[str, dict[str, Any]]:
+    """Return what changed from ``old`` to ``new``, by field path.
+
+    ``{"title": {"old": "A", "new": "B"}, "location.city": {"old": None, "new": "Seattle"}}``;
+    list positions are path parts too (``artists.1``).
+    """
+    changes: dict[str, dict[str, Any]] = {}
+    for items in DeepDiff(old, new, view="tree").values():
+        for level in items:
+            path = ".".join(str(part) for part in level.path(output_format="list")) or "(all)"
+            changes[path] = {"old": _present(level.t1), "new": _present(level.t2)}
+    return dict(sorted(changes.items()))
+
+
+def _present(value: Any) -> Any:
+    return None if isinstance(value, NotPresent) else value
+
+
+@dataclass
+class PendingRecord:
+    """A record not yet written: what ``RunLog.add`` collects until ``flush``."""
+
+    data: dict[str, Any]
+    target: Node | None
+
+
+@dataclass
+class RunLog:
+    """Open a run node, collect its records, write them in batches, close the run.
+
+    label: ``ingest_run`` or ``carpenter_run``.
+    sources: the source names the run handles.
+    options: the options it was started with (shown on the run's page).
+    """
+
+    label: str
+    sources: list[str]
+    options: dict[str, Any] = field(default_factory=dict)
+    run: Node | None = None
+    counts: Counter = field(default_factory=Counter)
+    kinds: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    stats: dict[str, SourceStats] = field(default_factory=dict)
+    pending: list[PendingRecord] = field(default_factory=list)
+
+    def start(self) -> Node:
+        """Store the run as running (committed at once, so a killed run leaves a trace)."""
+        self.stats = {name: SourceStats() for name in self.sources}
+        data = {
+            "sources": self.sources,
+            "options": self.options,
+            "status": "running",
+            "started_at": timezone.now(),
+            "pid": os.getpid(),
+            "per_source": self.stats,
+        }
+        with transaction.atomic():
+            self.run = Node.objects.create_node(self.label, data)
+        return self.run
+
+    def add(
+        self,
+        change_type: str,
+        source: str,
+        summary: str,
+        target: Node | None = None,
+        **fields: Any,
+    ) -> None:
+        """Collect one record (diff=, reason=, and the record label's own fields)."""
+        self.tally(source, change_type, kind=fields.get("kind"))
+        data = {"change_type": change_type, "source": source, "summary": summary[:300]}
+        data.update((k, v) for k, v in fields.items() if v is not None)
+        data["at"] = timezone.now()
+        self.pending.append(PendingRecord(data, target))
+
+    def tally(self, source: str, change_type: str, count: int = 1, kind: str | None = None) -> None:
+        """Count changes that get no record of their own (unchanged items)."""
+        self.counts[change_type] += count
+        if kind:
+            self.kinds[kind][change_type] += count
+        stats = self.stats.setdefault(source, SourceStats())
+        setattr(stats, STAT_OF[change_type], getattr(stats, STAT_OF[change_type]) + count)
+
+    def flush(self) -> int:
+        """Write the collected records and their edges; call inside the data's transaction."""
+        if not self.pending:
+            return 0
+        record_label = RECORD_LABEL[self.label]
+        records = Node.objects.bulk_create_nodes(record_label, [p.data for p in self.pending])
+        links = [(self.run, "has_record", record) for record in records]
+        links += [
+            (record, "changed", p.target)
+            for record, p in zip(records, self.pending, strict=True)
+            if p.target is not None
+        ]
+        Edge.objects.bulk_link(links)
+        written = len(records)
+        self.pending.clear()
+        return written
+
+    def finish(self, *, error: str | None = None, **extra: Any) -> Node:
+        """Write what is left and close the run with its status and counts."""
+        assert self.run is not None, "start() the run first"
+        with transaction.atomic():
+            self.flush()
+            failed = [s for s in self.stats.values() if s.status == "failed"]
+            for stats in self.stats.values():
+                if stats.status == "running":
+                    stats.status = "succeeded"
+            if error or (failed and len(failed) == len(self.stats)):
+                status = "failed"
+            elif failed:
+                status = "partial"
+            else:
+                status = "succeeded"
+            self.run.data.update(
+                status=status,
+                finished_at=timezone.now(),
+                counts={k: v for k, v in sorted(self.counts.items())},
+                per_source=self.stats,
+                error=error,
+                **extra,
+            )
+            if self.label == Label.CARPENTER_RUN:
+                self.run.data["kinds"] = {k: dict(v) for k, v in sorted(self.kinds.items())}
+            Node.objects.bulk_update_data([self.run])
+        return self.run
+
+    def source_failed(self, source: str, reason: str) -> None:
+        """Mark one source as failed as a whole (the others go on)."""
+        stats = self.stats.setdefault(source, SourceStats())
+        stats.status = "failed"
+        stats.error = reason
+
+    def source_time(self, source: str, seconds: float) -> None:
+        """Add to the time one source took."""
+        stats = self.stats.setdefault(source, SourceStats())
+        stats.seconds = round(stats.seconds + seconds, 3)
+
+    @property
+    def ok(self) -> bool:
+        """True when no source failed."""
+        return all(s.status != "failed" for s in self.stats.values())
+
+
+def close_abandoned_runs(label: str, sources: list[str]) -> int:
+    """Mark runs of these sources still "running" as failed, interrupted; return how many.
+
+    Call only while holding the sources' locks (``graph.locks``): a run that is still
+    "running" then cannot be alive. Its ``finished_at`` stays empty: it never finished.
+    """
+    stale = []
+    wanted = set(sources)
+    for run in Node.objects.labelled(label).where(status="running"):
+        if wanted & set(run.data.get("sources", [])):
+            run.data["status"] = "failed"
+            run.data["error"] = INTERRUPTED
+            stale.append(run)
+    if stale:
+        Node.objects.bulk_update_data(stale)
+    return len(stale)

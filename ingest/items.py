@@ -1,0 +1,95 @@
+"""What a source's parser produces: items, the show each describes, and bad items.
+
+These are the one vocabulary between the ingester (which stores items as raw data) and
+the carpenter (which asks the source to read a stored item again and builds venues,
+artists and events from the ``Show``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class VenueFacts:
+    """A venue as a source describes it.
+
+    name: the venue's name as the source spells it.
+    address, city, postal_code: where it is, when the source says.
+    latitude, longitude: degrees, when the source says.
+    url: the venue's own site, when known.
+    aliases: other names the venue goes by.
+    """
+
+    name: str
+    address: str | None = None
+    city: str | None = None
+    postal_code: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    url: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    """What one item says about one show, read by its source.
+
+    title: the show's title as the source states it (untrusted text).
+    day: local day, YYYY-MM-DD.
+    start_time: local start time HH:MM; None for an all-day item or an unknown time.
+    end_time: local end time HH:MM when stated.
+    description: free text (untrusted).
+    url: the show's page or ticket link.
+    image_url: a poster or photo.
+    venue: where it is, for multi-venue sources; None means the source's own venue.
+    artists: the performers when the source lists them; None means "not listed" (the
+        carpenter then reads them from the title).
+    """
+
+    title: str
+    day: str
+    start_time: str | None = None
+    end_time: str | None = None
+    description: str | None = None
+    url: str | None = None
+    image_url: str | None = None
+    venue: VenueFacts | None = None
+    artists: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One item of a response.
+
+    external_id: the item's id at the source (unique within the source).
+    payload: the item exactly as received (JSON-ready).
+    show: what the item says, as the source reads it.
+    """
+
+    external_id: str
+    payload: Any
+    show: Show
+
+
+@dataclass(frozen=True, slots=True)
+class BadItem:
+    """An item the source could not understand; the rest of the response goes on.
+
+    reason: one line naming the problem ("no id", "startDate '31/12' does not parse").
+    payload: the offending item as received.
+    external_id: its id, when it had one.
+    """
+
+    reason: str
+    payload: Any
+    external_id: str | None = None
+
+
+class ItemError(ValueError):
+    """Raised by ``Source.read`` for an item it cannot understand; the message is the reason."""
+
+
+class ResponseError(ValueError):
+    """Raised by ``Source.split`` for a response that cannot be parsed at all."""

@@ -1,0 +1,44 @@
+"""The base of ``ingest``, ``carpenter`` and ``run``: naming sources, and options they share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ingest.sources import SOURCES
+
+
+class SourceCommand(BaseCommand):
+    """A command over ``SOURCE... | --all`` whose mistakes are one-line ``CommandError``s."""
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "sources", nargs="*", metavar="SOURCE", help=f"one or more of: {', '.join(SOURCES)}"
+        )
+        parser.add_argument("--all", action="store_true", help="every source")
+
+    def source_names(self, options: dict[str, Any]) -> list[str]:
+        """Return the sources the user named, checked; raise a helpful ``CommandError``."""
+        names: list[str] = options["sources"]
+        known = ", ".join(SOURCES)
+        if options["all"] and names:
+            raise CommandError("Name sources or use --all, not both.")
+        if options["all"]:
+            return list(SOURCES)
+        if not names:
+            raise CommandError(f"Name a source ({known}) or use --all.")
+        unknown = [name for name in names if name not in SOURCES]
+        if unknown:
+            raise CommandError(f"Unknown source {unknown[0]!r}. Known sources: {known}.")
+        return list(dict.fromkeys(names))
+
+
+def since_day(value: str) -> str:
+    """argparse type for ``--since``: a YYYY-MM-DD day, returned as ISO text."""
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise CommandError(f"--since takes a day as YYYY-MM-DD, not {value!r}.") from None
