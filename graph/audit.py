@@ -119,6 +119,23 @@ class RunLog:
         stats = self.stats.setdefault(source, SourceStats())
         setattr(stats, STAT_OF[change_type], getattr(stats, STAT_OF[change_type]) + count)
 
+    def mark(self) -> tuple:
+        """Remember where the log stands, to undo a batch that will not be stored."""
+        return (
+            len(self.pending),
+            self.counts.copy(),
+            {kind: counter.copy() for kind, counter in self.kinds.items()},
+            {name: stats.model_copy() for name, stats in self.stats.items()},
+        )
+
+    def undo(self, mark: tuple) -> None:
+        """Forget what was collected since ``mark`` (its transaction rolled back)."""
+        size, counts, kinds, stats = mark
+        del self.pending[size:]
+        self.counts = counts
+        self.kinds = defaultdict(Counter, kinds)
+        self.stats = stats
+
     def flush(self) -> int:
         """Write the collected records and their edges; call inside the data's transaction."""
         if not self.pending:
@@ -141,11 +158,12 @@ class RunLog:
         assert self.run is not None, "start() the run first"
         with transaction.atomic():
             self.flush()
-            failed = [s for s in self.stats.values() if s.status == "failed"]
             for stats in self.stats.values():
                 if stats.status == "running":
                     stats.status = "succeeded"
-            if error or (failed and len(failed) == len(self.stats)):
+            failed = [s for s in self.stats.values() if s.status == "failed"]
+            ran = [s for s in self.stats.values() if s.status != "skipped"]
+            if error or (failed and len(failed) == len(ran)):
                 status = "failed"
             elif failed:
                 status = "partial"
@@ -168,6 +186,12 @@ class RunLog:
         """Mark one source as failed as a whole (the others go on)."""
         stats = self.stats.setdefault(source, SourceStats())
         stats.status = "failed"
+        stats.error = reason
+
+    def source_skipped(self, source: str, reason: str) -> None:
+        """Mark one source as skipped (it cannot run here, e.g. its secret is not set)."""
+        stats = self.stats.setdefault(source, SourceStats())
+        stats.status = "skipped"
         stats.error = reason
 
     def source_time(self, source: str, seconds: float) -> None:

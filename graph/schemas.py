@@ -49,6 +49,7 @@ Timestamp = dt.datetime
 NonEmpty = Annotated[str, Field(min_length=1)]
 ChangeType = Literal["create", "update", "noop", "skip", "error"]
 RunStatus = Literal["running", "succeeded", "partial", "failed"]
+SourceStatus = Literal["running", "succeeded", "failed", "skipped"]
 
 
 class NodeData(BaseModel):
@@ -128,6 +129,8 @@ class EventData(NodeData):
     """Sources that reported this show."""
     field_sources: dict[str, str] = {}
     """Which source set each field, so a higher-priority source can take it over."""
+    lineups: dict[str, list[str]] = {}
+    """Artist slugs each source lists: the event's performers are their union."""
     hidden: bool = False
     """True hides the show from the public listing; nothing is deleted."""
 
@@ -181,8 +184,8 @@ class SourceStats(BaseModel):
     """Time the source took."""
     error: str | None = None
     """Why the source failed as a whole, in one line."""
-    status: RunStatus = "running"
-    """The source's own outcome in this run."""
+    status: SourceStatus = "running"
+    """The source's own outcome: succeeded, failed, or skipped (e.g. its secret is not set)."""
 
 
 class RunData(NodeData):

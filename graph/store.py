@@ -286,6 +286,16 @@ class EdgeManager(models.Manager):
         ).delete()
         return deleted
 
+    def bulk_unlink(self, links: Iterable[tuple[str, str, str]]) -> int:
+        """Remove many ``(source_id, relation, target_id)`` links; return how many went."""
+        removed = 0
+        for chunk in chunked(dict.fromkeys(links), 200):
+            condition = models.Q()
+            for source, relation, target in chunk:
+                condition |= models.Q(source_id=source, relation=relation, target_id=target)
+            removed += self.filter(condition).delete()[0]
+        return removed
+
     def neighbour_map(
         self, nodes: Iterable[Node | str], relation: str, direction: Direction = "out"
     ) -> dict[str, list[Node]]:

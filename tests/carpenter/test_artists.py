@@ -1,0 +1,83 @@
+"""Artists read from show titles: a table of real-looking titles and who plays."""
+
+import pytest
+
+from carpenter.artists import artist_slug, extract_artists
+
+TITLES = [
+    (
+        "Early Show: The Rain City Ramblers w/ Dana Kollar, Pete Moss",
+        ["The Rain City Ramblers", "Dana Kollar", "Pete Moss"],
+    ),
+    (
+        "Late Show: Grudge Match / Thee Pillbugs / Neon Vultures",
+        ["Grudge Match", "Thee Pillbugs", "Neon Vultures"],
+    ),
+    ("Mirror Lake + Sound Drugs", ["Mirror Lake", "Sound Drugs"]),
+    (
+        "The Wallingford Rhythm Section feat. Lonnie Blue",
+        ["The Wallingford Rhythm Section", "Lonnie Blue"],
+    ),
+    ("Dog Park Dissidents and guests", ["Dog Park Dissidents"]),
+    ("Saturday Matinee: Old Growth String Band", ["Old Growth String Band"]),
+    ("Sick Sad Fish, Trash Panda Parade, and more", ["Sick Sad Fish", "Trash Panda Parade"]),
+    (
+        "Late Show: Velvet Teeth / The Drowned Men / Ouija Party",
+        ["Velvet Teeth", "The Drowned Men", "Ouija Party"],
+    ),
+    ("Kate & the Dreamers", ["Kate & the Dreamers"]),
+    (
+        "Late Show: Ugly Sweater Punk Night: Cheap Wine / The Dirtbags / Sad Dads",
+        ["Cheap Wine", "The Dirtbags", "Sad Dads"],
+    ),
+    ("Wednesday Night Blues feat. Cedric “Hambone” Jackson", ['Cedric "Hambone" Jackson']),
+    ("Early Show: New Year's Eve Happy Hour w/ Dana Kollar", ["Dana Kollar"]),
+    ("Midnight Toast + DJ Tall Paul", ["DJ Tall Paul"]),
+    ("Tiny Violence + Rat City Rollers Afterparty", ["Tiny Violence"]),
+    ("Sunday Jazz Jam", []),
+    ("Pearl Jam", ["Pearl Jam"]),
+    ("TBA", []),
+    ("Headliner with Opener", ["Headliner", "Opener"]),
+    ("Headliner w/Opener ft. Guest", ["Headliner", "Opener", "Guest"]),
+    ("Band One | Band Two; Band Three", ["Band One", "Band Two", "Band Three"]),
+    ("Solo Artist (Album Release Show)", ["Solo Artist"]),
+    ("Headliner w/ TBA", ["Headliner"]),
+    ("The Moss Piglets / Moss Piglets", ["The Moss Piglets"]),  # one band, said twice
+    ("Late Show: Señor Wolf / Nöise Complaint", ["Señor Wolf", "Nöise Complaint"]),
+]
+
+
+@pytest.mark.parametrize(("title", "expected"), TITLES, ids=[t for t, _ in TITLES])
+def test_artists_from_titles(title, expected):
+    assert extract_artists(title) == expected
+
+
+def test_a_joined_name_splits_only_when_both_parts_are_known_artists():
+    known = {"grudge-match", "velvet-teeth"}
+    assert extract_artists("Grudge Match & Velvet Teeth", known.__contains__) == [
+        "Grudge Match",
+        "Velvet Teeth",
+    ]
+    assert extract_artists("Grudge Match and Velvet Teeth", known.__contains__) == [
+        "Grudge Match",
+        "Velvet Teeth",
+    ]
+    assert extract_artists("Grudge Match & The Unknowns", known.__contains__) == [
+        "Grudge Match & The Unknowns"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("The Moss Piglets", "moss-piglets"),
+        ("Moss Piglets", "moss-piglets"),
+        ("Señor Wolf", "senor-wolf"),
+        ("Kate & the Dreamers", "kate-and-the-dreamers"),
+        ("DJ_Tall_Paul", "dj-tall-paul"),
+        ("The The", "the"),
+        ("!!!", ""),
+    ],
+)
+def test_one_identity_per_artist(name, slug):
+    assert artist_slug(name) == slug

@@ -1,0 +1,344 @@
+"""A carpenter run: raw data into venues, artists and events, with its audit trail."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from carpenter.service import carpenter
+from graph.models import Edge, Node
+from tests.carpenter.conftest import BLUE_MOON, blue_moon_item, events, listing, records
+
+pytestmark = pytest.mark.django_db
+
+SINCE = "2000-01-01"
+
+
+def run(*sources, **options):
+    options.setdefault("since", SINCE)
+    return carpenter(list(sources), **options)
+
+
+def graph_size():
+    return Node.objects.count(), Edge.objects.count()
+
+
+def artists_of(event):
+    return sorted(a.data["name"] for a in event.neighbours("performs_at", "in"))
+
+
+class TestBlueMoon:
+    def test_items_become_a_venue_events_and_artists(self, store_raw):
+        store_raw(
+            "blue_moon",
+            [
+                blue_moon_item("a1", "Early Show: Half Moon Jugband", "2026-12-12T17:00"),
+                blue_moon_item(
+                    "a2",
+                    "Late Show: The Moss Piglets / Dead Bars / Sleepy Stems",
+                    "2026-12-12T21:00",
+                ),
+            ],
+        )
+        outcome = run("blue_moon")
+        assert outcome.ok
+        venue = Node.objects.get_node("venue", slug="blue-moon-tavern")
+        early, late = events()
+        assert (early.data["day"], early.data["start_time"], early.data["title"]) == (
+            "2026-12-12",
+            "17:00",
+            "Early Show: Half Moon Jugband",
+        )
+        assert late.data["start_time"] == "21:00"
+        assert list(late.neighbours("hosts", "in")) == [venue]
+        assert artists_of(late) == ["Dead Bars", "Sleepy Stems", "The Moss Piglets"]
+        assert artists_of(early) == ["Half Moon Jugband"]
+        raw = late.neighbours("derived_from").get()
+        assert raw.data["external_id"] == "a2" and raw.data["processed"] is True
+
+    def test_the_run_and_its_records(self, store_raw):
+        store_raw(
+            "blue_moon",
+            [
+                blue_moon_item("a1", "Dead Bars w/ Sleepy Stems", "2026-12-12T21:00"),
+                blue_moon_item("a2", "Dead Bars", "2026-12-13T21:00"),
+                blue_moon_item("a3", "Open Mic", "2026-12-14T19:00"),
+            ],
+        )
+        run_node = run("blue_moon").run
+        data = run_node.data
+        assert data["status"] == "succeeded" and data["finished_at"]
+        assert data["counts"] == {"create": 5, "skip": 1}
+        assert data["kinds"] == {
+            "artist": {"create": 2},
+            "event": {"create": 2},
+            "raw_data": {"skip": 1},
+            "venue": {"create": 1},
+        }
+        assert data["per_source"]["blue_moon"]["created"] == 5
+        # One record per thing made: the venue and each artist once, not once per event.
+        assert len(records("create", "venue")) == 1
+        assert sorted(r.data["summary"] for r in records("create", "artist")) == [
+            "Dead Bars",
+            "Sleepy Stems",
+        ]
+        skip = records("skip")[0]
+        assert skip.data["reason"] == "an open mic, not a show"
+        assert (
+            list(run_node.neighbours("has_record")) and len(run_node.neighbours("has_record")) == 6
+        )
+        created_event = records("create", "event")[0]
+        assert created_event.neighbours("changed").get().label == "event"
+        assert created_event.data["raw_data_id"]
+
+    def test_all_day_items_have_no_start_time(self, store_raw):
+        store_raw("blue_moon", [blue_moon_item("d1", "Winter Solstice Drone Fest", "2026-12-21")])
+        run("blue_moon")
+        (event,) = events()
+        assert event.data["start_time"] is None and event.data["day"] == "2026-12-21"
+
+
+class TestRepeats:
+    def test_a_second_run_with_nothing_new_creates_nothing(self, store_raw):
+        store_raw(
+            "blue_moon", [blue_moon_item("a1", "Dead Bars w/ Sleepy Stems", "2026-12-12T21:00")]
+        )
+        run("blue_moon")
+        before = graph_size()
+        again = run("blue_moon")
+        assert graph_size() == (before[0] + 1, before[1])  # only the new run node
+        assert again.run.data["counts"] == {}
+        assert not again.run.neighbours("has_record").exists()
+
+    def test_process_all_over_unchanged_data_reports_everything_unchanged(self, store_raw):
+        store_raw(
+            "blue_moon",
+            [
+                blue_moon_item("a1", "Dead Bars w/ Sleepy Stems", "2026-12-12T21:00"),
+                blue_moon_item("a2", "Karaoke Night", "2026-12-13T21:00"),
+            ],
+        )
+        run("blue_moon")
+        before = graph_size()
+        again = run("blue_moon", process_all=True)
+        assert again.run.data["counts"] == {"noop": 2}
+        assert graph_size() == (before[0] + 1, before[1])
+
+    def test_a_changed_item_updates_its_event_with_a_diff(self, store_raw):
+        store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars", "2026-12-12T21:00")])
+        run("blue_moon")
+        store_raw(
+            "blue_moon", [blue_moon_item("a1", "Dead Bars w/ Sleepy Stems", "2026-12-12T21:00")]
+        )
+        outcome = run("blue_moon")
+        (event,) = events()
+        assert artists_of(event) == ["Dead Bars", "Sleepy Stems"]
+        (update,) = records("update", "event")
+        assert update.data["diff"]["title"] == {
+            "old": "Dead Bars",
+            "new": "Dead Bars w/ Sleepy Stems",
+        }
+        assert update.data["diff"]["lineups.blue_moon.1"] == {"old": None, "new": "sleepy-stems"}
+        assert outcome.run.data["counts"] == {"create": 1, "update": 1}  # Sleepy Stems, the event
+
+    def test_an_artist_dropped_from_the_lineup_no_longer_performs(self, store_raw):
+        store_raw(
+            "blue_moon", [blue_moon_item("a1", "Dead Bars w/ Sleepy Stems", "2026-12-12T21:00")]
+        )
+        run("blue_moon")
+        store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars", "2026-12-12T21:00")])
+        run("blue_moon")
+        (event,) = events()
+        assert artists_of(event) == ["Dead Bars"]
+        assert Node.objects.labelled("artist").count() == 2  # the artist stays, unlinked
+
+
+class TestMoves:
+    def test_a_show_that_changes_its_time_moves(self, store_raw):
+        store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars", "2026-12-12T21:00")])
+        run("blue_moon")
+        (before,) = events()
+        store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars", "2026-12-12T21:30")])
+        run("blue_moon")
+        (after,) = events()
+        assert after.pk == before.pk
+        assert after.data["start_time"] == "21:30"
+        (update,) = records("update", "event")
+        assert update.data["diff"]["start_time"] == {"old": "21:00", "new": "21:30"}
+
+    def test_a_show_that_moves_onto_another_event_merges_into_it(self, store_raw, listings):
+        store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars", "2026-12-12T21:00")])
+        store_raw("listings", [listing("L1", "Dead Bars", "2026-12-12", "21:30")])
+        run("blue_moon", "listings")
+        assert len(events()) == 2
+        # The venue's site now agrees with the listing: one show at 21:30.
+        store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars", "2026-12-12T21:30")])
+        run("blue_moon")
+        (event,) = events()
+        assert event.data["start_time"] == "21:30"
+        assert sorted(event.data["sources"]) == ["blue_moon", "listings"]
+        assert event.neighbours("derived_from").count() == 2
+        removed = [r for r in records("update", "event") if "removed" in r.data["summary"]]
+        assert len(removed) == 1
+        assert Edge.objects.filter(relation="hosts").count() == 1
+
+
+class TestCrossSource:
+    def test_the_same_show_from_two_sources_is_one_event(self, store_raw, listings):
+        store_raw(
+            "listings",
+            [
+                listing(
+                    "L1",
+                    "The Moss Piglets with Dead Bars and Sleepy Stems",
+                    "2026-12-12",
+                    "21:00",
+                    artists=["The Moss Piglets", "Dead Bars", "Sleepy Stems"],
+                    image="https://img.invalid/moss.jpg",
+                    url="https://tickets.invalid/moss",
+                )
+            ],
+        )
+        store_raw(
+            "blue_moon",
+            [blue_moon_item("a2", "Late Show: The Moss Piglets / Dead Bars", "2026-12-12T21:00")],
+        )
+        run("listings")
+        run("blue_moon")
+        (event,) = events()
+        # The venue's own site outranks the listing: its title wins...
+        assert event.data["title"] == "Late Show: The Moss Piglets / Dead Bars"
+        assert event.data["field_sources"]["title"] == "blue_moon"
+        # ...and what only the listing knows fills the gaps.
+        assert event.data["image_url"] == "https://img.invalid/moss.jpg"
+        assert event.data["sources"] == ["blue_moon", "listings"]
+        assert event.neighbours("derived_from").count() == 2
+        assert artists_of(event) == ["Dead Bars", "Sleepy Stems", "The Moss Piglets"]
+        assert Node.objects.labelled("venue").count() == 1  # the listing's Blue Moon is ours
+
+    def test_a_lower_priority_source_does_not_override(self, store_raw, listings):
+        store_raw("blue_moon", [blue_moon_item("a2", "Late Show: Dead Bars", "2026-12-12T21:00")])
+        store_raw("listings", [listing("L1", "DEAD BARS (21+)", "2026-12-12", "21:00")])
+        run("blue_moon")
+        run("listings")
+        (event,) = events()
+        assert event.data["title"] == "Late Show: Dead Bars"
+
+    def test_venues_from_a_listing_are_matched_or_created(self, store_raw, listings):
+        showbox = {"name": "Showbox at the Market", "lat": 47.608489, "lon": -122.339331}
+        sodo = {"name": "Showbox SoDo", "lat": 47.587856, "lon": -122.334221}
+        store_raw(
+            "listings",
+            [
+                listing("L1", "Band A", "2026-12-12", "20:00", venue=showbox),
+                listing("L2", "Band B", "2026-12-13", "20:00", venue={"name": "The Showbox"}),
+                listing("L3", "Band C", "2026-12-14", "20:00", venue=sodo),
+            ],
+        )
+        run("listings")
+        names = sorted(v.data["name"] for v in Node.objects.labelled("venue"))
+        assert names == ["Showbox SoDo", "The Showbox"]
+
+
+class TestBadInput:
+    def test_an_unreadable_item_is_an_error_and_stays_unprocessed(self, store_raw):
+        good = blue_moon_item("a1", "Dead Bars", "2026-12-12T21:00")
+        (raw,) = store_raw("blue_moon", [good])
+        # Stored before the source learnt to refuse it: the start date no longer reads.
+        raw.data["payload"]["startDate"] = "next Tuesday"
+        Node.objects.bulk_update_data([raw])
+        outcome = run("blue_moon")
+        assert outcome.ok
+        (error,) = records("error")
+        assert error.data["reason"] == "startDate 'next Tuesday' does not parse"
+        assert error.neighbours("changed").get() == raw
+        raw.refresh_from_db()
+        assert raw.data["processed"] is False
+        # Retried on the next run, and recorded again.
+        run("blue_moon")
+        assert len(records("error")) == 2
+
+    def test_one_failing_item_does_not_stop_the_batch(self, store_raw, monkeypatch):
+        from carpenter import builder as builder_module
+
+        store_raw(
+            "blue_moon",
+            [blue_moon_item(f"a{i}", f"Band {i}", f"2026-12-{10 + i}T21:00") for i in range(5)],
+        )
+        real = builder_module.Builder._place
+
+        def fail_on_band_3(self, item, batch):
+            if item.show.title == "Band 3":
+                from django.db import IntegrityError
+
+                raise IntegrityError("simulated conflict")
+            return real(self, item, batch)
+
+        monkeypatch.setattr(builder_module.Builder, "_place", fail_on_band_3)
+        outcome = run("blue_moon")
+        assert sorted(e.data["title"] for e in events()) == ["Band 0", "Band 1", "Band 2", "Band 4"]
+        (error,) = records("error")
+        assert "simulated conflict" in error.data["reason"]
+        assert outcome.run.data["counts"]["error"] == 1
+
+
+class TestSelection:
+    def test_since_leaves_earlier_days_for_later(self, store_raw):
+        store_raw(
+            "blue_moon",
+            [
+                blue_moon_item("old", "Old Band", "2026-11-01T21:00"),
+                blue_moon_item("new", "New Band", "2026-12-12T21:00"),
+            ],
+        )
+        run("blue_moon", since="2026-12-01")
+        assert [e.data["title"] for e in events()] == ["New Band"]
+        old = Node.objects.get_node("raw_data", source="blue_moon", external_id="old")
+        assert old.data["processed"] is False
+
+    def test_default_since_is_yesterday(self, store_raw, settings):
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        store_raw(
+            "blue_moon",
+            [
+                blue_moon_item("past", "Past Band", "2020-01-01T21:00"),
+                blue_moon_item("soon", "Soon Band", f"{today.year + 1}-01-01T21:00"),
+            ],
+        )
+        carpenter(["blue_moon"])
+        assert [e.data["title"] for e in events()] == ["Soon Band"]
+
+    def test_raw_ids_process_exactly_those(self, store_raw):
+        raws = store_raw(
+            "blue_moon",
+            [
+                blue_moon_item("a1", "Band A", "2026-12-12T21:00"),
+                blue_moon_item("a2", "Band B", "2026-12-13T21:00"),
+            ],
+        )
+        outcome = carpenter(["blue_moon"], raw_ids=[raws[1].pk], trigger="admin")
+        assert [e.data["title"] for e in events()] == ["Band B"]
+        assert outcome.run.data["options"]["trigger"] == "admin"
+
+
+def test_statements_stay_flat_as_the_input_grows(store_raw):
+    def items(count, offset):
+        return [
+            blue_moon_item(
+                f"x{offset + i}",
+                f"Band {i % 50} w/ Band {(i + 7) % 50}",
+                f"2027-{1 + i % 12:02d}-{1 + i % 28:02d}T{18 + i % 5}:00",
+            )
+            for i in range(count)
+        ]
+
+    def statements(count, offset):
+        store_raw("blue_moon", items(count, offset))
+        with CaptureQueriesContext(connection) as queries:
+            run("blue_moon")
+        return len(queries)
+
+    small = statements(100, 0)
+    large = statements(1000, 100_000)  # ten times the items, two batches
+    assert large <= 2 * small + 10, (small, large)
