@@ -24,7 +24,8 @@ _SEPARATORS = re.compile(
 # Words that are about the evening, not a performer's name.
 _NOT_A_NAME = re.compile(
     r"^(?:and\s+|&\s*)?(?:more|many more|others|friends|guests|special guests?|tba|tbd|"
-    r"to be announced|and more|host\s.*|hosted by\s.*|doors?\b.*|\$\d.*|free|no cover|21\+|all ages)$",
+    r"to be announced|and more|host\s.*|hosted by\s.*|doors?\b.*|\$\d.*|free|no cover|"
+    r"21\+|all ages)$",
     re.IGNORECASE,
 )
 # Trailing framing on a name: "Dog Park Dissidents and guests", "X (album release)".

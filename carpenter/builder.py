@@ -19,16 +19,15 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from carpenter import events as ev
+from carpenter import skips
+from carpenter.artists import artist_slug, extract_artists
+from carpenter.venues import VenueIndex, learn, new_venue_data, venue_slug
 from graph.audit import CREATE, ERROR, NOOP, SKIP, UPDATE, RunLog, diff
 from graph.models import Edge, Node
 from graph.schemas import GraphDataError
 from ingest.items import ItemError, Show
 from ingest.sources import UnknownSource, get_source
-
-from carpenter import events as ev
-from carpenter import skips
-from carpenter.artists import artist_slug, extract_artists
-from carpenter.venues import VenueIndex, learn, new_venue_data, venue_slug
 
 DERIVED_FROM, HOSTS, PERFORMS_AT = "derived_from", "hosts", "performs_at"
 # Bookkeeping fields left out of an event's diff: they change whenever sources do.

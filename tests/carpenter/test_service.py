@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from carpenter.service import carpenter
 from graph.models import Edge, Node
-from tests.carpenter.conftest import BLUE_MOON, blue_moon_item, events, listing, records
+from tests.carpenter.conftest import blue_moon_item, events, listing, records
 
 pytestmark = pytest.mark.django_db
 
