@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from django.utils.text import slugify
 
@@ -69,6 +70,7 @@ def extract_artists(title: str, is_known: Callable[[str], bool] = lambda slug: F
     return _unique(n for n in names if artist_slug(n))
 
 
+@lru_cache(maxsize=65_536)  # a run asks for the same names again and again
 def artist_slug(name: str) -> str:
     """Return an artist's identity: the slug of the name, without a leading "The".
 

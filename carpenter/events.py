@@ -93,3 +93,38 @@ def describe(venue_name: str, data: dict[str, Any]) -> str:
     """Return a record's summary of an event: "Blue Moon Tavern: Foo (2026-12-12 21:00)"."""
     when = f"{data['day']} {data.get('start_time') or 'all day'}"
     return f"{venue_name}: {data['title']} ({when})"
+
+
+def combine(
+    data: dict[str, Any], other: dict[str, Any], priority: Callable[[str], int] = rank
+) -> dict[str, Any]:
+    """Return ``data`` with ``other`` (another event of the same show) folded in.
+
+    Each field keeps the value of whichever event's source ranks higher; sources and
+    lineups are united.
+    """
+    merged = {
+        **data,
+        "field_sources": dict(data.get("field_sources", {})),
+        "lineups": {k: list(v) for k, v in data.get("lineups", {}).items()},
+    }
+    owners, theirs = merged["field_sources"], other.get("field_sources", {})
+    for field in MERGED_FIELDS:
+        value, owner = other.get(field), theirs.get(field)
+        if value in (None, ""):
+            continue
+        mine = owners.get(field)
+        if merged.get(field) in (None, "") or (
+            owner is not None and (mine is None or priority(owner) < priority(mine))
+        ):
+            merged[field] = value
+            if owner is not None:
+                owners[field] = owner
+    for source, lineup in other.get("lineups", {}).items():
+        merged["lineups"][source] = list(
+            dict.fromkeys([*merged["lineups"].get(source, []), *lineup])
+        )
+    sources = {*data.get("sources", []), *other.get("sources", [])}
+    merged["sources"] = sorted(sources, key=lambda s: (priority(s), s))
+    merged["hidden"] = bool(data.get("hidden")) and bool(other.get("hidden"))
+    return merged

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
@@ -21,6 +21,7 @@ from graph.labels import Label
 from graph.locks import source_locks
 from graph.models import Node
 from graph.store import chunked
+from ingest.console import QuietReporter, Reporter
 
 BATCH = 500
 
@@ -52,8 +53,9 @@ def carpenter(
     process_all: bool = False,
     since: str | None = None,
     raw_ids: list[str] | None = None,
-    say: Callable[[str], None] = lambda line: None,
+    reporter: Reporter | None = None,
     trigger: str = "command",
+    lock: bool = True,
     lock_wait: float = 600.0,
 ) -> CarpenterOutcome:
     """Turn the sources' unprocessed raw data (or exactly ``raw_ids``) into the graph.
@@ -62,26 +64,38 @@ def carpenter(
     since: only raw data whose event day is on or after this day (YYYY-MM-DD); default
         yesterday. Ignored with ``raw_ids``.
     raw_ids: re-process exactly these raw_data nodes (the admin's action).
-    say: where progress lines go.
+    reporter: told about progress (``ingest.console``); silent by default.
     trigger: who started the run ("command", "admin"), kept in its options.
+    lock: hold the sources' locks (off for a throwaway database, which no one shares).
+    lock_wait: how long to wait for another run of the same sources.
     """
+    reporter = reporter or QuietReporter()
     since = None if raw_ids is not None else (since or default_since())
     options = {"process_all": process_all, "since": since, "trigger": trigger}
     if raw_ids is not None:
         options["raw_data"] = len(raw_ids)
     log = RunLog(Label.CARPENTER_RUN, sources, options)
-    with source_locks(sources, wait=lock_wait, on_wait=say):
-        close_abandoned_runs(Label.CARPENTER_RUN, sources)
+    guard = (
+        source_locks(sources, wait=lock_wait, on_wait=lambda m: reporter.note("", m))
+        if lock
+        else nullcontext()
+    )
+    with guard:
+        if lock:
+            close_abandoned_runs(Label.CARPENTER_RUN, sources)
         log.start()
         builder = Builder(log)
         for source in sources:
             started = time.perf_counter()
             ids = _raw_ids(source, process_all=process_all, since=since, only=raw_ids)
-            say(f"{source}: {len(ids)} raw items to process")
+            reporter.begin(source, "building", total=len(ids))
             for chunk in chunked(ids, BATCH):
                 raws = list(Node.objects.filter(pk__in=chunk).order_by("key"))
                 _build(builder, log, raws)
-            log.source_time(source, time.perf_counter() - started)
+                reporter.advance(source, len(raws))
+            took = time.perf_counter() - started
+            log.source_time(source, took)
+            reporter.end(source, f"{len(ids)} raw items in {took:.1f} s")
         log.finish()
     return CarpenterOutcome(log.run, log)
 

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.text import slugify
 from rapidfuzz import fuzz, process
@@ -40,12 +41,15 @@ KNOWN_ALIASES: dict[str, tuple[str, ...]] = {
     "Tractor Tavern": ("The Tractor", "The Tractor Tavern"),
 }
 
+# Where a venue is and how to reach it: filled from sources when missing.
+PLACE_FIELDS = ("address", "city", "postal_code", "latitude", "longitude", "url")
 FUZZY_SCORE = 90  # token_sort_ratio, 0-100: "moore theatre" ~ "moore theater" is 92
 FUZZY_MAX_KM = 1.0  # a fuzzy name match farther apart than this is another place
 NEAR_METRES = 60.0  # "the same spot": GPS and geocoders disagree by tens of metres
 NEAR_NAME_SCORE = 50  # partial_ratio the names must reach for a spot match
 
 
+@lru_cache(maxsize=16_384)
 def normalise(name: str) -> str:
     """Return a venue name reduced to what identifies it: "The Crocodile" -> "crocodile"."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
@@ -202,7 +206,7 @@ def learn(venue: Node, facts: VenueFacts) -> dict:
         if normalise(name) not in known:
             data["aliases"].append(name)
             known.add(normalise(name))
-    for field in ("address", "city", "postal_code", "latitude", "longitude", "url"):
+    for field in PLACE_FIELDS:
         if data.get(field) in (None, "") and getattr(facts, field) not in (None, ""):
             data[field] = getattr(facts, field)
     return data

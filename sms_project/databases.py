@@ -84,4 +84,6 @@ def database_from_env(env: environ.Env, var_dir: Path) -> dict[str, Any]:
         config.setdefault("CONN_HEALTH_CHECKS", True)
         return config
     path = Path(env.str("SQLITE_PATH", default=str(var_dir / "sms.sqlite3")))
+    # var/ is not in git: a fresh clone has none until the first command makes it.
+    path.parent.mkdir(parents=True, exist_ok=True)
     return embedded_database(path, path.with_name(f"test-{path.name}"))

@@ -118,6 +118,9 @@ SCRAPER_USER_AGENT = env.str(
     default="SMS-Graph/1.0 (+https://github.com/sms-graph; Seattle live-music listings)",
 )
 TICKETMASTER_API_KEY = env.str("TICKETMASTER_API_KEY", default="")
+TICKETMASTER_URL = env.str(
+    "TICKETMASTER_URL", default="https://app.ticketmaster.com/discovery/v2/events.json"
+)
 BLUE_MOON_FEED_URL = env.str("BLUE_MOON_FEED_URL", default="")
 # Which source wins when two describe the same show differently: earlier wins. A
 # venue's own site knows its shows better than an aggregator does.

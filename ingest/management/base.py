@@ -36,6 +36,21 @@ class SourceCommand(BaseCommand):
         return list(dict.fromkeys(names))
 
 
+def add_ingest_arguments(parser: ArgumentParser) -> None:
+    """Add the options of the ingest step (``ingest``, and ``run`` which includes it)."""
+    parser.add_argument(
+        "--from",
+        dest="from_path",
+        metavar="PATH",
+        help="read one source's response body from this file instead of the network",
+    )
+    parser.add_argument(
+        "--in-memory",
+        action="store_true",
+        help="run on a throwaway in-memory database; the configured one is not touched",
+    )
+
+
 def since_day(value: str) -> str:
     """argparse type for ``--since``: a YYYY-MM-DD day, returned as ISO text."""
     try:

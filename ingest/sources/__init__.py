@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from ingest.sources.base import Source
 from ingest.sources.blue_moon import BlueMoon
+from ingest.sources.sea_monster import SeaMonster
+from ingest.sources.ticketmaster import Ticketmaster
 
-SOURCES: dict[str, Source] = {source.name: source for source in (BlueMoon(),)}
+SOURCES: dict[str, Source] = {
+    source.name: source for source in (BlueMoon(), SeaMonster(), Ticketmaster())
+}
 
 
 class UnknownSource(KeyError):

@@ -7,6 +7,7 @@ everything after belong to the ingester and the carpenter.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -14,7 +15,8 @@ from typing import Any, ClassVar, Protocol
 
 from django.conf import settings
 
-from ingest.items import BadItem, Item, ItemError, Show, VenueFacts
+from ingest.items import BadItem, Item, ItemError, ResponseError, Show, VenueFacts
+from ingest.reading import storable
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -40,6 +42,10 @@ class Source(ABC):
     """Name of the setting the source cannot run without (``TICKETMASTER_API_KEY``)."""
     sample: ClassVar[str]
     """File name of the recorded response under ``ingest/samples/``."""
+    max_bytes: ClassVar[int] = 10 * 1024 * 1024
+    """The largest response body accepted; a larger one fails the source."""
+    requests_per_second: ClassVar[float | None] = None
+    """The most requests a second the source allows (None: no pacing beyond one GET)."""
 
     @property
     def sample_path(self) -> Path:
@@ -59,6 +65,14 @@ class Source(ABC):
         """Fetch the response bodies of one run (one GET; paged sources override this)."""
         return [await client.get(self.url(), source=self.name)]
 
+    def fingerprint(self, payload: Any) -> Any:
+        """Return the part of an item its content hash covers: by default, all of it.
+
+        A source whose items carry counters that change without the show changing
+        leaves them out here, so those items are not "updated" on every run.
+        """
+        return payload
+
     @abstractmethod
     def split(self, body: bytes) -> Iterable[Any]:
         """Return the item payloads in a body; raise ``ResponseError`` if it does not parse."""
@@ -68,14 +82,36 @@ class Source(ABC):
         """Return an item's external id and the show it describes; raise ``ItemError``."""
 
     def parse(self, body: bytes) -> Iterator[Item | BadItem]:
-        """Yield each item of a body, or a ``BadItem`` naming what is wrong with it."""
-        for payload in self.split(body):
+        """Yield each item of a body, or a ``BadItem`` naming what is wrong with it.
+
+        Payloads are made storable first (``reading.storable``), so what ``read`` sees
+        here is exactly what the ingester stores and the carpenter reads again.
+        """
+        if not body.strip():
+            raise ResponseError("empty response")
+        clean = storable if _MAYBE_UNSTORABLE.search(body) else _as_received
+        for received in self.split(body):
+            payload = clean(received)
             try:
                 external_id, show = self.read(payload)
             except ItemError as error:
                 yield BadItem(str(error), payload, _id_of(payload))
+            except (TypeError, ValueError, KeyError, AttributeError, IndexError) as error:
+                # A shape the reader did not foresee: this item is bad, the rest goes on.
+                reason = f"could not be read ({type(error).__name__}: {error})"
+                yield BadItem(" ".join(reason.split())[:300], payload, _id_of(payload))
             else:
                 yield Item(external_id, payload, show)
+
+
+# What can make a payload unstorable, as it shows in a body: NUL (raw or escaped), an
+# escaped surrogate, or JSON's NaN and Infinity. A body with none of them (nearly all)
+# skips the walk through every payload.
+_MAYBE_UNSTORABLE = re.compile(rb"\x00|\\u0000|\\u[dD][89a-fA-F]|NaN|Infinity")
+
+
+def _as_received(payload: Any) -> Any:
+    return payload
 
 
 def _id_of(payload: Any) -> str | None:

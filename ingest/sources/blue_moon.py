@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 
 from ingest.items import ItemError, ResponseError, Show, VenueFacts
-from ingest.reading import day_and_time, need, plain, text
+from ingest.reading import day_and_time, identifier, need, plain, text
 from ingest.sources.base import Source
 
 # The feed's address changes now and then (the signed `instance` is re-issued): the
@@ -63,7 +63,7 @@ class BlueMoon(Source):
             yield from events if isinstance(events, list) else [events]
 
     def read(self, payload: Any) -> tuple[str, Show]:
-        external_id = text(need(payload, "id"), field="id")
+        external_id = identifier(need(payload, "id"))
         title = text(need(payload, "title"), field="title")
         day, start_time = day_and_time(need(payload, "startDate"), field="startDate")
         if payload.get("allDay") is True:

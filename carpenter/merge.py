@@ -1,0 +1,97 @@
+"""Merging two venues that are the same place (the admin's action), recorded as a run.
+
+The duplicate's events move to the venue kept; where both have an event at the same
+day and start time, the two events become one. The duplicate's names become aliases
+of the venue kept, so sources that use them match it from now on.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from carpenter import events as ev
+from carpenter.venues import PLACE_FIELDS, learn
+from graph.audit import UPDATE, RunLog, diff
+from graph.labels import Label
+from graph.models import Edge, Node
+from graph.store import GraphError
+from ingest.items import VenueFacts
+
+SOURCE = "admin"
+
+
+def merge_venues(keep: Node, duplicate: Node, *, trigger: str = "admin") -> Node:
+    """Fold ``duplicate`` into ``keep``; return the carpenter_run that records it."""
+    if keep.label != Label.VENUE or duplicate.label != Label.VENUE:
+        raise GraphError("only venues can be merged")
+    if keep.pk == duplicate.pk:
+        raise GraphError("a venue cannot be merged with itself")
+    options = {
+        "action": "merge_venues",
+        "keep": keep.pk,
+        "duplicate": duplicate.pk,
+        "trigger": trigger,
+    }
+    log = RunLog(Label.CARPENTER_RUN, [SOURCE], options)
+    log.start()
+    try:
+        with transaction.atomic():
+            keep = Node.objects.get(pk=keep.pk)
+            duplicate = Node.objects.get(pk=duplicate.pk)
+            _move_events(keep, duplicate, log)
+            _absorb(keep, duplicate, log)
+            duplicate.delete()  # its edges go with it (the database cascades)
+            log.flush()
+    except Exception as error:
+        log.source_failed(SOURCE, str(error).splitlines()[0])
+        log.pending.clear()
+        log.finish(error=f"merge failed: {str(error).splitlines()[0]}")
+        raise
+    return log.finish()
+
+
+def _move_events(keep: Node, duplicate: Node, log: RunLog) -> None:
+    moving = list(duplicate.neighbours("hosts"))
+    keys = [ev.event_key(keep.pk, e.data["day"], e.data["start_time"]) for e in moving]
+    already = Node.objects.by_keys("event", keys)
+    for event, key in zip(moving, keys, strict=True):
+        twin = already.get(key)
+        if twin is None:
+            old = event.data
+            event.data = {**old, "venue_id": keep.pk}
+            Node.objects.bulk_update_data([event])
+            Edge.objects.link(keep, "hosts", event)
+            summary = (
+                f"{keep.data['name']}: {event.data['title']} (moved from {duplicate.data['name']})"
+            )
+            log.add(UPDATE, SOURCE, summary, event, kind="event", diff=diff(old, event.data))
+            continue
+        # The same show at both venues: one event, with the edges of both.
+        old = twin.data
+        twin.data = ev.combine(twin.data, event.data)
+        Node.objects.bulk_update_data([twin])
+        links = [(twin, "derived_from", raw) for raw in event.neighbours("derived_from")]
+        links += [(artist, "performs_at", twin) for artist in event.neighbours("performs_at", "in")]
+        Edge.objects.bulk_link(links)
+        event.delete()
+        summary = (
+            f"{keep.data['name']}: {twin.data['title']} "
+            f"(merged its twin from {duplicate.data['name']})"
+        )
+        log.add(UPDATE, SOURCE, summary, twin, kind="event", diff=diff(old, twin.data))
+
+
+def _absorb(keep: Node, duplicate: Node, log: RunLog) -> None:
+    """Give ``keep`` the duplicate's names as aliases, and the details it lacks."""
+    other = duplicate.data
+    facts = VenueFacts(
+        name=other["name"],
+        aliases=tuple(other.get("aliases", ())),
+        **{field: other.get(field) for field in PLACE_FIELDS},
+    )
+    old, keep.data = keep.data, learn(keep, facts)
+    Node.objects.bulk_update_data([keep])
+    changes = diff(old, keep.data)
+    changes["merged"] = {"old": None, "new": f"{other['name']} ({duplicate.pk})"}
+    summary = f"{keep.data['name']}: merged {other['name']} into it"
+    log.add(UPDATE, SOURCE, summary, keep, kind="venue", diff=changes)

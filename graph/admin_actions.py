@@ -1,0 +1,130 @@
+"""What operators do from the admin: hide and unhide, re-process raw data, merge venues.
+
+Every action is a POST with the admin's CSRF token (the changelist's action form, or
+the merge confirmation page); nothing here deletes a venue or an event except the
+duplicate of a merge, which the carpenter's ``merge_venues`` records as a run.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+
+from graph.models import Node
+
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
+
+logger = logging.getLogger(__name__)
+
+
+def _set_hidden(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet, hidden: bool):
+    """Set ``hidden`` on the selected nodes that need it, in one statement per batch."""
+    changed = [node for node in queryset if bool(node.data.get("hidden")) != hidden]
+    for node in changed:
+        node.data["hidden"] = hidden
+    Node.objects.bulk_update_data(changed)
+    word = "Hidden" if hidden else "Shown again"
+    for node in changed:
+        modeladmin.log_change(request, node, f"{word} in the public listing.")
+    meta = modeladmin.model._meta
+    noun = meta.verbose_name if len(changed) == 1 else meta.verbose_name_plural
+    already = len(queryset) - len(changed)
+    note = f" ({already} already {'hidden' if hidden else 'shown'})" if already else ""
+    modeladmin.message_user(
+        request, f"{word}: {len(changed)} {noun}{note}. Nothing was deleted.", messages.SUCCESS
+    )
+
+
+@admin.action(description="Hide from the public listing", permissions=["change"])
+def hide(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    """Hide the selected venues or events from the public listing, deleting nothing."""
+    _set_hidden(modeladmin, request, queryset, True)
+
+
+@admin.action(description="Show again in the public listing", permissions=["change"])
+def unhide(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    """Undo ``hide``."""
+    _set_hidden(modeladmin, request, queryset, False)
+
+
+@admin.action(description="Re-process with the carpenter", permissions=["process"])
+def reprocess(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    """Run the carpenter over exactly the selected raw data, recorded as a carpenter run."""
+    from carpenter import service  # imported here: the admin loads before the pipeline
+
+    raw_ids = list(queryset.values_list("pk", flat=True))
+    sources = sorted({node.data.get("source", "") for node in queryset} - {""})
+    try:
+        outcome = service.carpenter(sources, raw_ids=raw_ids, trigger="admin")
+    except Exception as error:  # the operator gets one line; the log keeps the traceback
+        logger.exception("re-processing %d raw data items failed", len(raw_ids))
+        modeladmin.message_user(request, f"The carpenter could not run: {error}", messages.ERROR)
+        return
+    run = outcome.run
+    status = run.data.get("status", "")
+    modeladmin.message_user(
+        request,
+        format_html(
+            'Re-processed {} raw data item{} from {}: <a href="{}">carpenter run {}</a> {}.',
+            len(raw_ids),
+            "" if len(raw_ids) == 1 else "s",
+            ", ".join(sources),
+            reverse("dashboard:run", args=[run.pk]),
+            run.pk[:8],
+            status,
+        ),
+        messages.SUCCESS if status == "succeeded" else messages.WARNING,
+    )
+
+
+@admin.action(description="Merge two venues that are the same place", permissions=["change"])
+def merge(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+    """Ask which of two selected venues to keep, then merge the other into it."""
+    venues = list(queryset[:3])
+    if len(venues) != 2:
+        modeladmin.message_user(request, "Select exactly two venues to merge.", messages.ERROR)
+        return None
+    by_id = {venue.pk: venue for venue in venues}
+    keep_id = request.POST.get("keep")
+    if request.POST.get("confirm") == "yes" and keep_id in by_id:
+        from carpenter.merge import merge_venues  # the carpenter owns merging
+
+        keep = by_id.pop(keep_id)
+        duplicate = next(iter(by_id.values()))
+        try:
+            run = merge_venues(keep, duplicate, trigger="admin")
+        except Exception as error:
+            logger.exception("merging venue %s into %s failed", duplicate.pk, keep.pk)
+            modeladmin.message_user(request, f"The merge failed: {error}", messages.ERROR)
+            return None
+        modeladmin.message_user(
+            request,
+            format_html(
+                'Merged “{}” into “{}”: <a href="{}">carpenter run {}</a> recorded it.',
+                duplicate.display_name,
+                keep.display_name,
+                reverse("dashboard:run", args=[run.pk]),
+                run.pk[:8],
+            ),
+            messages.SUCCESS,
+        )
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Merge two venues",
+        "subtitle": None,
+        "venues": venues,
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "missing_choice": request.POST.get("confirm") == "yes",
+    }
+    return TemplateResponse(request, "admin/graph/venue/merge_confirm.html", context)

@@ -1,0 +1,18 @@
+"""The dashboard's URLs (namespace ``dashboard``)."""
+
+from django.urls import path
+
+from graph.dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("runs/", views.runs, name="runs"),
+    path("runs/<str:run_id>/", views.run, name="run"),
+    path("events/", views.events, name="events"),
+    path("events/<str:node_id>/", views.event, name="event"),
+    path("venues/<str:node_id>/", views.venue, name="venue"),
+    path("artists/<str:node_id>/", views.artist, name="artist"),
+    path("raw/<str:node_id>/", views.raw, name="raw"),
+]

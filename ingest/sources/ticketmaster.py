@@ -1,0 +1,236 @@
+"""Ticketmaster: the Discovery API v2, music events in Seattle, page by page.
+
+A page is ``{"_embedded": {"events": [...]}, "page": {"size", "totalPages", "number"}}``
+(no ``_embedded`` when there are no events). Each event has an ``id``, a ``name``, a
+``url``, ``dates.start.localDate`` and usually ``localTime``, ``images[]``, and in
+``_embedded`` its ``venues[]`` (name, address, city, postal code, location with the
+coordinates as strings) and ``attractions[]`` (the artists, absent for some events).
+
+The API allows 5 requests a second and pages only while ``size * page < 1000``; a
+search with more results than that is read up to that depth.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from ingest.fetch import FetchError, one_line
+from ingest.items import ItemError, ResponseError, Show, VenueFacts
+from ingest.reading import (
+    clock_time,
+    coordinate,
+    identifier,
+    iso_day,
+    need,
+    plain,
+    text,
+    web_url,
+)
+from ingest.sources.base import Fetcher, Source
+
+API_URL = "https://app.ticketmaster.com/discovery/v2/events.json"
+DEEP_PAGING_LIMIT = 1000  # the API serves a page only while size * page < 1000
+# Preferred image shapes, best first; within a shape the widest wins.
+IMAGE_RATIOS = ("16_9", "3_2", "4_3")
+# Counters the API refreshes on every call (``upcomingEvents`` of each venue and
+# attraction): left out of the content hash, or every item would look changed.
+VOLATILE_KEYS = frozenset({"upcomingEvents"})
+
+
+class Ticketmaster(Source):
+    name = "ticketmaster"
+    title = "Ticketmaster"
+    sample = "ticketmaster.json"
+    secret = "TICKETMASTER_API_KEY"
+    requests_per_second = 5
+    page_size = 200
+    """Events per page: the API's maximum, so that the paging limit reaches furthest."""
+
+    def url(self) -> str:
+        return settings.TICKETMASTER_URL or API_URL
+
+    def fingerprint(self, payload: Any) -> Any:
+        return _without_keys(payload, VOLATILE_KEYS)
+
+    def params(self, page: int, since: str) -> dict[str, Any]:
+        """Return the query of one page: music events in Seattle from ``since``, by date."""
+        return {
+            "apikey": settings.TICKETMASTER_API_KEY,
+            "city": "Seattle",
+            "stateCode": "WA",
+            "classificationName": "music",
+            "startDateTime": since,
+            "sort": "date,asc",
+            "size": self.page_size,
+            "page": page,
+        }
+
+    async def fetch(self, client: Fetcher) -> list[bytes]:
+        """Fetch page after page until the last one, or the API's paging limit."""
+        bodies: list[bytes] = []
+        # One window for every page, so that the pages are of the same search.
+        since = timezone.now().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        page = 0
+        while True:
+            try:
+                query = self.params(page, since)
+                body = await client.get(self.url(), params=query, source=self.name)
+            except FetchError as error:
+                raise _explained(error) from None
+            bodies.append(body)
+            total_pages = _total_pages(body)
+            page += 1
+            if page >= total_pages or page * self.page_size >= DEEP_PAGING_LIMIT:
+                return bodies
+
+    def split(self, body: bytes) -> Iterable[Any]:
+        page = _page(body)
+        embedded = page.get("_embedded")
+        if embedded is None:
+            return []  # a page without events (the search found none)
+        events = embedded.get("events") if isinstance(embedded, dict) else None
+        if not isinstance(events, list):
+            raise ResponseError("no _embedded.events list in the response")
+        return events
+
+    def read(self, payload: Any) -> tuple[str, Show]:
+        external_id = identifier(need(payload, "id"))
+        title = text(need(payload, "name"), field="name")
+        if not title:
+            raise ItemError("no name")
+        start = _dig(payload, "dates", "start")
+        if not isinstance(start, dict) or not start.get("localDate"):
+            raise ItemError("no dates.start.localDate (the date is to be announced)")
+        day = iso_day(start["localDate"], field="dates.start.localDate")
+        start_time = None
+        if start.get("localTime") and not (start.get("timeTBA") or start.get("noSpecificTime")):
+            start_time = clock_time(start["localTime"], field="dates.start.localTime")
+        embedded = payload.get("_embedded") if isinstance(payload.get("_embedded"), dict) else {}
+        venue = _venue(embedded.get("venues"))
+        if venue is None:
+            raise ItemError("no venue in _embedded.venues")
+        return external_id, Show(
+            title=title,
+            day=day,
+            start_time=start_time,
+            description=_description(payload),
+            url=web_url(payload.get("url")),
+            image_url=_image(payload.get("images")),
+            venue=venue,
+            artists=_artists(embedded.get("attractions")),
+        )
+
+
+def _without_keys(value: Any, keys: frozenset[str]) -> Any:
+    """Return ``value`` with every dict entry named in ``keys`` removed, at any depth."""
+    if isinstance(value, dict):
+        return {k: _without_keys(v, keys) for k, v in value.items() if k not in keys}
+    if isinstance(value, list):
+        return [_without_keys(v, keys) for v in value]
+    return value
+
+
+def _page(body: bytes) -> dict[str, Any]:
+    """Return a response page as a dict; raise ``ResponseError`` for anything else."""
+    try:
+        page = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ResponseError(f"not JSON: {error}") from None
+    if not isinstance(page, dict):
+        raise ResponseError("the response is not a JSON object")
+    fault = _dig(page, "fault", "faultstring") or _dig(page, "errors", 0, "detail")
+    if fault:
+        raise ResponseError(one_line(f"the API answered with an error: {fault}"))
+    return page
+
+
+def _total_pages(body: bytes) -> int:
+    total = _dig(_page(body), "page", "totalPages")
+    return total if isinstance(total, int) and not isinstance(total, bool) else 1
+
+
+def _explained(error: FetchError) -> FetchError:
+    """Say what a refused key means; Ticketmaster answers 401 for a bad API key."""
+    if error.status != 401:
+        return error
+    try:
+        fault = _dig(json.loads(error.detail), "fault", "faultstring")
+    except ValueError:
+        fault = None
+    said = f" ({one_line(fault, 80)})" if isinstance(fault, str) else ""
+    return FetchError(
+        f"HTTP 401: the API key was refused{said}; check TICKETMASTER_API_KEY", status=401
+    )
+
+
+def _dig(value: Any, *path: str | int) -> Any:
+    """Return ``value[path[0]][path[1]]...``, or None where the shape does not fit."""
+    for step in path:
+        if isinstance(step, int):
+            if not isinstance(value, list) or len(value) <= step:
+                return None
+        elif not isinstance(value, dict):
+            return None
+        value = value[step] if isinstance(step, int) else value.get(step)
+    return value
+
+
+def _venue(venues: Any) -> VenueFacts | None:
+    """Return the event's (first) venue as the API describes it."""
+    if not isinstance(venues, list) or not venues or not isinstance(venues[0], dict):
+        return None
+    venue = venues[0]
+    name = text(venue.get("name") or "", field="venue name")
+    if not name:
+        return None
+    lines = [_dig(venue, "address", key) for key in ("line1", "line2")]
+    address = ", ".join(text(line) for line in lines if isinstance(line, str) and line.strip())
+    city, postal_code = _dig(venue, "city", "name"), venue.get("postalCode")
+    return VenueFacts(
+        name=name,
+        address=address or None,
+        city=text(city) if isinstance(city, str) and city.strip() else None,
+        postal_code=text(postal_code) if isinstance(postal_code, (str, int)) else None,
+        latitude=coordinate(_dig(venue, "location", "latitude"), limit=90),
+        longitude=coordinate(_dig(venue, "location", "longitude"), limit=180),
+        url=web_url(venue.get("url")),
+    )
+
+
+def _artists(attractions: Any) -> tuple[str, ...] | None:
+    """Return the attractions' names; None when the event has no attractions list at all."""
+    if not isinstance(attractions, list):
+        return None
+    names = (a.get("name") for a in attractions if isinstance(a, dict))
+    cleaned = (text(name) for name in names if isinstance(name, str))
+    return tuple(name for name in dict.fromkeys(cleaned) if name)
+
+
+def _image(images: Any) -> str | None:
+    """Return the best image: a preferred shape first, then the widest."""
+    if not isinstance(images, list):
+        return None
+    usable = [i for i in images if isinstance(i, dict) and web_url(i.get("url"))]
+    if not usable:
+        return None
+
+    def rank(image: dict[str, Any]) -> tuple[int, int, int]:
+        ratio = image.get("ratio")
+        shape = IMAGE_RATIOS.index(ratio) if ratio in IMAGE_RATIOS else len(IMAGE_RATIOS)
+        width = image.get("width") if isinstance(image.get("width"), int) else 0
+        return (bool(image.get("fallback")), shape, -width)
+
+    return web_url(min(usable, key=rank)["url"])
+
+
+def _description(payload: dict[str, Any]) -> str | None:
+    """Return the event's notes (``info``, then ``pleaseNote``) as plain text."""
+    parts = [payload.get(key) for key in ("info", "pleaseNote")]
+    texts = [plain(part) for part in parts if isinstance(part, str)]
+    return "\n\n".join(t for t in texts if t) or None

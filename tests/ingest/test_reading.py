@@ -1,0 +1,93 @@
+"""The helpers sources read untrusted items with."""
+
+import json
+import math
+
+import pytest
+
+from ingest.items import ItemError
+from ingest.reading import (
+    clock_time,
+    coordinate,
+    identifier,
+    iso_day,
+    long_date,
+    storable,
+    twelve_hour,
+    web_url,
+)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("May 6, 2024", "2024-05-06"),
+        ("November 20, 2026", "2026-11-20"),
+        ("jan 1 2027", "2027-01-01"),
+    ],
+)
+def test_long_dates_read_without_the_locale(value, expected):
+    assert long_date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["Smarch 4, 2026", "February 30, 2026", "", "2026-05-06", None])
+def test_long_dates_that_do_not_parse_name_the_value(value):
+    with pytest.raises(ItemError, match="does not parse"):
+        long_date(value, field="startDateFormatted")
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("9:00 PM", "21:00"), ("12:30 AM", "00:30"), ("12:00 PM", "12:00"), ("9pm", "21:00")],
+)
+def test_twelve_hour_times(value, expected):
+    assert twelve_hour(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [("20:00:00", "20:00"), ("07:30", "07:30")])
+def test_clock_times(value, expected):
+    assert clock_time(value) == expected
+
+
+@pytest.mark.parametrize("value", ["24:00:00", "9pm", "", None, 2000])
+def test_clock_times_that_do_not_parse(value):
+    with pytest.raises(ItemError, match="does not parse"):
+        clock_time(value)
+
+
+def test_iso_days_refuse_impossible_dates():
+    assert iso_day("2026-12-24") == "2026-12-24"
+    with pytest.raises(ItemError, match="'2026-02-30' does not parse"):
+        iso_day("2026-02-30")
+
+
+def test_identifiers():
+    assert identifier(" abc ") == "abc"
+    assert identifier(42) == "42"
+    for missing in (None, "", "   "):
+        with pytest.raises(ItemError, match="no id"):
+            identifier(missing)
+    with pytest.raises(ItemError, match="not text"):
+        identifier({"nested": 1})
+    with pytest.raises(ItemError, match="longer than 200"):
+        identifier("x" * 201)
+
+
+def test_only_absolute_web_links_are_kept():
+    assert web_url("https://example.org/a b") == "https://example.org/a b"
+    assert web_url(" http://example.org/ ") == "http://example.org/"
+    for bad in ("javascript:alert(1)", "/event-info/x", "ftp://example.org", 3, None):
+        assert web_url(bad) is None
+
+
+def test_coordinates_are_floats_in_range():
+    assert coordinate("47.614155", limit=90) == 47.614155
+    assert coordinate("123", limit=90) is None
+    assert coordinate("north", limit=180) is None
+
+
+def test_storable_replaces_what_databases_refuse():
+    received = json.loads('{"t": "a\\u0000b", "s": "\\ud800x", "ok": "\\ud83c\\udf89", "n": NaN}')
+    assert math.isnan(received["n"])
+    assert storable(received) == {"t": "a\ufffdb", "s": "\ufffdx", "ok": "🎉", "n": "NaN"}
+    assert storable([1, "plain", {"x": None}]) == [1, "plain", {"x": None}]

@@ -1,0 +1,56 @@
+"""``manage.py sources``: each source, whether it can run here, and its last run."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from graph.audit import RunLog, close_abandoned_runs
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.django_db
+
+
+def sources_command() -> dict[str, str]:
+    out = io.StringIO()
+    call_command("sources", stdout=out)
+    return {line.split()[0]: line for line in out.getvalue().splitlines()[2:]}
+
+
+def test_every_source_is_listed_with_whether_it_can_run(no_tm_key):
+    rows = sources_command()
+    assert list(rows) == ["blue_moon", "sea_monster", "ticketmaster"]
+    assert "Blue Moon Tavern" in rows["blue_moon"] and " yes " in rows["blue_moon"]
+    assert "no: TICKETMASTER_API_KEY is not set" in rows["ticketmaster"]
+    assert all("never" in row for row in rows.values())
+
+
+def test_with_its_key_ticketmaster_can_run(tm_key):
+    assert " yes " in sources_command()["ticketmaster"]
+
+
+def test_the_last_run_of_each_source_is_shown():
+    call_command("ingest", "blue_moon", "--from", SAMPLES / "blue_moon.json", stdout=io.StringIO())
+    call_command("ingest", "blue_moon", "--from", SAMPLES / "blue_moon.json", stdout=io.StringIO())
+    rows = sources_command()
+    assert rows["blue_moon"].split()[-5:] == ["succeeded", "0", "0", "59", "0"]
+    assert "never" in rows["sea_monster"]
+
+
+def test_a_run_still_going_says_so():
+    run = RunLog("ingest_run", sources=["sea_monster"]).start()
+    assert f"({run.pk[:8]})" in sources_command()["sea_monster"]
+    assert "running" in sources_command()["sea_monster"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_help(manage):
+    result = manage("sources", "--help")
+    assert result.returncode == 0
+    assert "whether it can run" in result.stdout
+
+
+def test_a_killed_run_shows_as_interrupted():
+    RunLog("ingest_run", sources=["sea_monster"]).start()
+    close_abandoned_runs("ingest_run", ["sea_monster"])
+    assert " interrupted " in sources_command()["sea_monster"]
