@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.embedded import fresh_django  # noqa: E402  (needs ROOT on the path)
+
 
 def graph_items(n_nodes: int, n_edges: int):
     venues = [{"name": f"Venue {i}", "slug": f"venue-{i}"} for i in range(n_nodes // 10)]
@@ -37,18 +39,11 @@ def graph_items(n_nodes: int, n_edges: int):
 
 
 def bench_api(db_path: str, n_nodes: int, n_edges: int) -> float:
-    os.environ["SQLITE_PATH"] = db_path
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sms_project.settings")
-    os.environ.setdefault("SECRET_KEY", "bench")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    fresh_django(db_path)
     from django.db import transaction
 
     from graph.models import Edge, Node
 
-    call_command("migrate", verbosity=0)
     venues, events, _ = graph_items(n_nodes, n_edges)
     start = time.perf_counter()
     with transaction.atomic():

@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.embedded import fresh_django  # noqa: E402  (needs ROOT on the path)
+
 VENUES = 20
 EVENTS_A_DAY = 15
 DAYS = 365
@@ -31,19 +33,10 @@ TARGET_MS = 300
 
 
 def setup(db_path: str) -> None:
-    os.environ["SQLITE_PATH"] = db_path
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sms_project.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
-    for name in ("DATABASE_URL", "LIBSQL_URL"):
-        os.environ.pop(name, None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    fresh_django(db_path)
     from django.test.utils import setup_test_environment
 
     setup_test_environment()  # lets the test client's host in, as in tests
-    call_command("migrate", verbosity=0)
 
 
 def build(total_nodes: int) -> dict:

@@ -137,15 +137,7 @@ class Builder:
         return items, skipped
 
     def _about_raw(self, change_type: str, raw: Node, *, reason: str) -> None:
-        self.log.add(
-            change_type,
-            raw.data["source"],
-            raw.data.get("event_name") or raw.data["external_id"],
-            raw,
-            kind="raw_data",
-            reason=reason,
-            raw_data_id=raw.pk,
-        )
+        about_raw(self.log, change_type, raw, reason=reason)
 
     # -- 2. venues ------------------------------------------------------------------
 
@@ -383,6 +375,19 @@ class Builder:
         source = item.source if item else "carpenter"
         raw_id = item.raw.pk if item else None
         self.log.add(change_type, source, summary, node, kind=kind, raw_data_id=raw_id, **fields)
+
+
+def about_raw(log: RunLog, change_type: str, raw: Node, *, reason: str) -> None:
+    """Record a skip or an error about a raw item itself (it made no venue or event)."""
+    log.add(
+        change_type,
+        raw.data["source"],
+        raw.data.get("event_name") or raw.data["external_id"],
+        raw,
+        kind="raw_data",
+        reason=reason,
+        raw_data_id=raw.pk,
+    )
 
 
 def _without(data: dict[str, Any] | None, fields: tuple[str, ...]) -> dict[str, Any]:

@@ -10,36 +10,23 @@ from __future__ import annotations
 import datetime as dt
 import time
 from contextlib import nullcontext
-from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from carpenter.builder import Builder
-from graph.audit import ERROR, RunLog, close_abandoned_runs
+from carpenter.builder import Builder, about_raw
+from graph.audit import ERROR, RunLog, RunOutcome, close_abandoned_runs
 from graph.labels import Label
 from graph.locks import source_locks
 from graph.models import Node
 from graph.store import chunked
 from ingest.console import QuietReporter, Reporter
+from ingest.fetch import one_line
 
 BATCH = 500
 
 
-@dataclass
-class CarpenterOutcome:
-    """What one carpenter run did.
-
-    run: the carpenter_run node.
-    log: the RunLog with its per-source stats.
-    """
-
-    run: Node
-    log: RunLog
-
-    @property
-    def ok(self) -> bool:
-        return self.log.ok
+CarpenterOutcome = RunOutcome
 
 
 def default_since() -> str:
@@ -136,15 +123,6 @@ def _build(builder: Builder, log: RunLog, raws: list[Node]) -> None:
         except DatabaseError as error:
             log.undo(mark)
             builder.reset()
-            reason = f"could not be stored: {str(error).splitlines()[0]}"
-            log.add(
-                ERROR,
-                raw.data["source"],
-                raw.data.get("event_name") or raw.data["external_id"],
-                raw,
-                kind="raw_data",
-                reason=reason,
-                raw_data_id=raw.pk,
-            )
+            about_raw(log, ERROR, raw, reason=f"could not be stored: {one_line(str(error))}")
             with transaction.atomic():
                 log.flush()

@@ -205,6 +205,37 @@ class RunLog:
         return all(s.status != "failed" for s in self.stats.values())
 
 
+@dataclass
+class RunOutcome:
+    """What one finished run did: its node and its log.
+
+    run: the run node (status, counts, per-source stats).
+    log: the RunLog, with the same numbers as Python objects.
+    """
+
+    run: Node
+    log: RunLog
+
+    @property
+    def ok(self) -> bool:
+        """True when the run succeeded: every source that ran did, and one did run."""
+        return self.run.data["status"] == "succeeded"
+
+    @property
+    def failure(self) -> str | None:
+        """One line saying what went wrong, for a command's error; None when ok."""
+        if self.ok:
+            return None
+        failed = [
+            f"{name}: {stats.error}"
+            for name, stats in self.log.stats.items()
+            if stats.status == "failed"
+        ]
+        reasons = "; ".join(failed) or self.run.data.get("error") or "failed"
+        kind = str(self.run.label).replace("_", " ")
+        return f"{kind} {self.run.pk} {self.run.data['status']}: {reasons}"
+
+
 def close_abandoned_runs(label: str, sources: list[str]) -> int:
     """Mark runs of these sources still "running" as failed, interrupted; return how many.
 

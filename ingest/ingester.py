@@ -30,7 +30,17 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from graph.audit import CREATE, ERROR, INTERRUPTED, NOOP, UPDATE, RunLog, close_abandoned_runs, diff
+from graph.audit import (
+    CREATE,
+    ERROR,
+    INTERRUPTED,
+    NOOP,
+    UPDATE,
+    RunLog,
+    RunOutcome,
+    close_abandoned_runs,
+    diff,
+)
 from graph.labels import Label
 from graph.locks import source_locks
 from graph.models import Node
@@ -65,34 +75,7 @@ class Fetched:
     seconds: float = 0.0
 
 
-@dataclass
-class IngestOutcome:
-    """What one ingest run did.
-
-    run: the finished ``ingest_run`` node (status, counts, per-source stats).
-    log: its ``RunLog``, with the same numbers as Python objects.
-    """
-
-    run: Node
-    log: RunLog
-
-    @property
-    def ok(self) -> bool:
-        """True when every source that ran succeeded, and one did run."""
-        return self.run.data["status"] == "succeeded"
-
-    @property
-    def failure(self) -> str | None:
-        """One line saying what went wrong, for the command's error; None when ok."""
-        if self.ok:
-            return None
-        failed = [
-            f"{name}: {stats.error}"
-            for name, stats in self.log.stats.items()
-            if stats.status == "failed"
-        ]
-        reasons = "; ".join(failed) or self.run.data.get("error") or "failed"
-        return f"ingest run {self.run.pk} {self.run.data['status']}: {reasons}"
+IngestOutcome = RunOutcome
 
 
 def ingest(
@@ -270,7 +253,7 @@ def _store(source: Source, entries: list[Item | BadItem], log: RunLog, reporter:
     now = timezone.now()
     numbered = list(enumerate(entries, start=1))
     for batch in chunked(numbered, BATCH):
-        with _batch(log, source.name):
+        with _batch(log):
             _store_batch(source, batch, log, kept, now)
         reporter.advance(source.name, len(batch))
     done = {change: log.counts[change] - before[change] for change in (CREATE, UPDATE, NOOP)}
@@ -284,20 +267,19 @@ def _store(source: Source, entries: list[Item | BadItem], log: RunLog, reporter:
 
 
 @contextmanager
-def _batch(log: RunLog, source: str) -> Iterator[None]:
+def _batch(log: RunLog) -> Iterator[None]:
     """Store a batch and its records in one transaction, or neither.
 
     If the batch fails, the records and counts it added to the log are taken back, so
     the run's record keeps saying only what is stored.
     """
-    counts, stats = Counter(log.counts), log.stats[source].model_copy()
+    mark = log.mark()
     try:
         with transaction.atomic():
             yield
             log.flush()
     except BaseException:
-        log.pending.clear()
-        log.counts, log.stats[source] = counts, stats
+        log.undo(mark)
         raise
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from graph.labels import Label
 from graph.models import Node
+from graph.schemas import SourceStats
 
 # The dashboard page of each label that has one.
 PAGE_OF_LABEL = {
@@ -105,19 +106,10 @@ def pretty_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
 
 
-@dataclass
-class SourceOutcome:
-    """What one run did for one source (a row of the run's ``per_source``)."""
+class SourceOutcome(SourceStats):
+    """What one run did for one source: a row of the run's ``per_source``, named."""
 
     name: str
-    status: str
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    errors: int = 0
-    seconds: float = 0.0
-    error: str | None = None
 
     @property
     def duration(self) -> str:
@@ -185,15 +177,7 @@ def run_row(node: Node) -> RunRow:
     """Return ``node`` (an ingest or carpenter run) as a row."""
     data = node.data or {}
     per_source = [
-        SourceOutcome(
-            name=name,
-            status=str(stats.get("status", "running")),
-            **{
-                k: stats.get(k, 0)
-                for k in ("created", "updated", "unchanged", "skipped", "errors", "seconds")
-            },
-            error=stats.get("error"),
-        )
+        SourceOutcome(name=name, **stats)
         for name, stats in sorted((data.get("per_source") or {}).items())
     ]
     return RunRow(

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from argparse import ArgumentParser
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from graph.audit import RunOutcome
+from graph.inmemory import throwaway_database
+from graph.locks import SourceBusy
+from ingest.console import Reporter, reporter_for, summary_table
+from ingest.ingester import IngestError
 from ingest.sources import SOURCES
 
 
@@ -34,6 +41,27 @@ class SourceCommand(BaseCommand):
         if unknown:
             raise CommandError(f"Unknown source {unknown[0]!r}. Known sources: {known}.")
         return list(dict.fromkeys(names))
+
+    @contextmanager
+    def pipeline(self, options: dict[str, Any]) -> Iterator[Reporter]:
+        """Run pipeline steps: on a throwaway database with ``--in-memory``, showing
+        progress, their expected failures turned into one-line ``CommandError``s."""
+        try:
+            with throwaway_database() if options.get("in_memory") else nullcontext():
+                with reporter_for(self.stdout, options["verbosity"]) as reporter:
+                    yield reporter
+        except (IngestError, SourceBusy) as error:
+            raise CommandError(str(error)) from None
+        except KeyboardInterrupt:
+            raise CommandError("Interrupted: the batches stored so far are kept.") from None
+
+    def report(self, *outcomes: RunOutcome) -> None:
+        """Print each run's summary; fail with one line if any run did not succeed."""
+        for outcome in outcomes:
+            self.stdout.write(summary_table(outcome.run))
+        failures = [outcome.failure for outcome in outcomes if not outcome.ok]
+        if failures:
+            raise CommandError("; ".join(failures))
 
 
 def add_ingest_arguments(parser: ArgumentParser) -> None:

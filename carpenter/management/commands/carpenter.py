@@ -5,12 +5,8 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import CommandError
-
 from carpenter.management.options import add_carpenter_arguments, carpenter_options
 from carpenter.service import carpenter
-from graph.locks import SourceBusy
-from ingest.console import reporter_for, summary_table
 from ingest.management.base import SourceCommand
 
 
@@ -27,17 +23,6 @@ class Command(SourceCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         names = self.source_names(options)
         building = carpenter_options(options)
-        try:
-            with reporter_for(self.stdout, options["verbosity"]) as reporter:
-                outcome = carpenter(
-                    names,
-                    reporter=reporter,
-                    **building,
-                )
-        except SourceBusy as error:
-            raise CommandError(str(error)) from None
-        except KeyboardInterrupt:
-            raise CommandError("Interrupted: the batches stored so far are kept.") from None
-        self.stdout.write(summary_table(outcome.run))
-        if not outcome.ok:
-            raise CommandError(f"carpenter run {outcome.run.pk} {outcome.run.data['status']}")
+        with self.pipeline(options) as reporter:
+            outcome = carpenter(names, reporter=reporter, **building)
+        self.report(outcome)
