@@ -299,13 +299,23 @@ def event_row(node: Node, venue: Node | None, artists: list[Node]) -> EventRow:
         day=parse_day(data.get("day")),
         start_time=data.get("start_time"),
         venue=venue_link(venue),
-        artists=[
-            Link(a.display_name, node_url(a)) for a in sorted(artists, key=lambda a: a.display_name)
-        ],
+        artists=[Link(a.display_name, node_url(a)) for a in billed(data, artists)],
         sources=list(data.get("sources") or []),
         hidden=bool(data.get("hidden")),
         url=reverse("dashboard:event", args=[node.pk]),
         ticket_url=safe_link(data.get("url")),
+    )
+
+
+def billed(data: dict[str, Any], artists: list[Node]) -> list[Node]:
+    """Return an event's artists in billing order: as its first-ranked source lists them."""
+    order: dict[str, int] = {}
+    lineups = data.get("lineups") or {}
+    for source in [*(data.get("sources") or []), *lineups]:
+        for slug in lineups.get(source) or []:
+            order.setdefault(slug, len(order))
+    return sorted(
+        artists, key=lambda a: (order.get(a.data.get("slug"), len(order)), a.display_name)
     )
 
 

@@ -76,3 +76,12 @@ def test_paginated(staff_client, graph):
         graph.event(venue, f"Show {i:03d}", offset=1 + i // 10, start_time=f"{10 + i % 10}:00")
     assert len(titles(staff_client)) == EVENTS_PER_PAGE
     assert len(titles(staff_client, page=2)) == 2
+
+
+def test_artists_are_listed_in_billing_order(staff_client, graph):
+    venue = graph.venue("Blue Moon Tavern")
+    headliner, opener = graph.artist("Zed Leppelin"), graph.artist("Aardvarks")
+    lineups = {"blue_moon": [headliner.data["slug"], opener.data["slug"]]}
+    graph.event(venue, "Zed Leppelin w/ Aardvarks", artists=[opener, headliner], lineups=lineups)
+    (group,) = staff_client.get(reverse("dashboard:events")).context["data"].days
+    assert [a.name for a in group.events[0].artists] == ["Zed Leppelin", "Aardvarks"]

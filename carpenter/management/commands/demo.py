@@ -25,7 +25,10 @@ class Command(BaseCommand):
             self.stdout.write("The pipeline is not built yet: `manage.py run` arrives with it.")
         username, password = ensure_admin()
         self.stdout.write(
-            self.style.SUCCESS(f"Log in at http://127.0.0.1:8000/admin/ as {username} / {password}")
+            self.style.SUCCESS(
+                f"Open http://127.0.0.1:8000/ (the dashboard; the admin is at /admin/) "
+                f"and log in as {username} / {password}"
+            )
         )
 
 
