@@ -64,7 +64,8 @@ def reprocess(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet) 
     raw_ids = list(queryset.values_list("pk", flat=True))
     sources = sorted({node.data.get("source", "") for node in queryset} - {""})
     try:
-        outcome = service.carpenter(sources, raw_ids=raw_ids, trigger="admin")
+        # A web request does not wait long for a run of the same source to finish.
+        outcome = service.carpenter(sources, raw_ids=raw_ids, trigger="admin", lock_wait=5)
     except Exception as error:  # the operator gets one line; the log keeps the traceback
         logger.exception("re-processing %d raw data items failed", len(raw_ids))
         modeladmin.message_user(request, f"The carpenter could not run: {error}", messages.ERROR)

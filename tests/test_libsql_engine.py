@@ -81,3 +81,29 @@ def test_write_transactions_begin_immediate(libsql):
 def test_the_suite_runs_on_the_libsql_engine():
     connection.ensure_connection()
     assert isinstance(connection.connection, LocalConnection)
+
+
+def test_a_remote_url_connects_through_the_fixed_driver_with_its_token(monkeypatch):
+    """No libSQL server runs here: check what the engine asks the driver for."""
+    from graph.backends.libsql import base
+    from graph.backends.libsql.driver import Connection
+
+    asked = {}
+
+    def connect(database, **kwargs):
+        asked.update(kwargs, database=database)
+        raise ConnectionRefusedError("no server here")
+
+    monkeypatch.setattr(base.dbapi2, "connect", connect)
+    raw = {
+        "ENGINE": "graph.backends.libsql",
+        "NAME": "libsql://sms-graph.turso.io",
+        "OPTIONS": {"auth_token": "secret-token", "transaction_mode": "IMMEDIATE"},
+    }
+    wrapper = base.DatabaseWrapper(ConnectionHandler({"default": raw}).settings["default"])
+    with pytest.raises(ConnectionRefusedError):
+        wrapper.get_new_connection(wrapper.get_connection_params())
+    assert asked["database"] == "libsql://sms-graph.turso.io"
+    assert asked["factory"] is Connection  # savepoint tracking fixed
+    assert asked["auth_token"] == "secret-token"
+    assert "transaction_mode" not in asked  # ours, not the driver's
