@@ -39,10 +39,10 @@ _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
 # A part that names the event itself: "Sunday Jazz Jam", "Midnight Toast", "Happy Hour".
 # Narrow on purpose: "Ouija Party" and "Pearl Jam" are bands.
 _EVENT_NAME = re.compile(
-    rf"^{_WEEKDAY}\b|\b(?:jazz|blues|bluegrass|funk|soul|open)\s+jam$|\bjam session$"
-    r"|\b(?:afterparty|after party|happy hour|matinee|toast|showcase|festival|benefit|"
-    r"fundraiser|celebration|brawl|dance party|listening party|release party)$"
-    r"|\b(?:karaoke|open mic|trivia)\b",
+    rf"^{_WEEKDAY}\b|\b{_WEEKDAY}$|\b(?:jazz|blues|bluegrass|funk|soul|open)\s+jam$"
+    r"|\bjam session$|\b(?:afterparty|after party|happy hour|matinee|toast|showcase|festival|"
+    r"benefit|fundraiser|celebration|brawl|revue|dance party|listening party|release party)$"
+    r"|\b(?:karaoke|open mic|trivia|tribute)\b",
     re.IGNORECASE,
 )
 # "A & B", "A and B": one name unless both sides are known artists.

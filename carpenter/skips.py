@@ -16,6 +16,7 @@ RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), reason)
     for pattern, reason in (
         (r"\bopen mic\b", "an open mic, not a show"),
+        (r"\bopen jam\b", "an open jam, not a show"),
         (r"\bkaraoke\b", "karaoke, not a show"),
         (r"\btrivia\b", "a trivia night, not a show"),
         (r"\bno (?:live )?music\b|\bclosed\b", "the venue says there is no music"),

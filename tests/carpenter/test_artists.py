@@ -44,6 +44,14 @@ TITLES = [
     ("Headliner w/ TBA", ["Headliner"]),
     ("The Moss Piglets / Moss Piglets", ["The Moss Piglets"]),  # one band, said twice
     ("Late Show: Señor Wolf / Nöise Complaint", ["Señor Wolf", "Nöise Complaint"]),
+    ("Holiday Soul Revue w/ The Hot Sauce Committee", ["The Hot Sauce Committee"]),
+    ("Soul Kitchen Sundays feat. The Greasetraps", ["The Greasetraps"]),
+    ("Sea Monster P-Funk Tribute Night", []),
+    ("X-Ray & Friends", ["X-Ray"]),
+    (
+        "NYE Funk Party: The Hot Sauce Committee + DJ Supreme La Rock",
+        ["The Hot Sauce Committee", "DJ Supreme La Rock"],
+    ),
 ]
 
 
