@@ -8,9 +8,10 @@ per batch, not per item: each step below is a few queries for the whole batch.
    read are errors (left unprocessed, retried next run), non-shows are skips.
 2. venues: matched or created (``carpenter.venues``), aliases learnt.
 3. artists: the source's list or the title's names; one node per slug.
-4. events: one per venue + day + start time. A second source's report of the same
-   show merges into it (priority decides disagreements); a show whose item now says
-   another time moves, it does not duplicate.
+4. events: one per venue + day + start time, each holding a report per raw item that
+   describes it (``carpenter.events``). Items first leave the events they described,
+   then join the event at their show's slot, so a show that changed its time moves and
+   two shows that swapped slots stay two; an event no item reports any more is removed.
 """
 
 from __future__ import annotations
@@ -26,12 +27,10 @@ from carpenter.venues import VenueIndex, learn, new_venue_data, venue_slug
 from graph.audit import CREATE, ERROR, NOOP, SKIP, UPDATE, RunLog, diff
 from graph.models import Edge, Node
 from graph.schemas import GraphDataError
-from ingest.items import ItemError, Show
+from ingest.items import ItemError, Show, VenueFacts
 from ingest.sources import UnknownSource, get_source
 
 DERIVED_FROM, HOSTS, PERFORMS_AT = "derived_from", "hosts", "performs_at"
-# Bookkeeping fields left out of an event's diff: they change whenever sources do.
-UNDIFFED = ("field_sources",)
 
 
 @dataclass
@@ -47,42 +46,48 @@ class Item:
 
 @dataclass
 class EventWork:
-    """An event the batch creates or changes, until it is written.
+    """An event the batch may change, until it is written.
 
+    data: its data as the batch leaves it (reports, and the fields derived from them).
     node: the stored event (None while new).
     original: its data as loaded (None while new), for the diff.
-    raw_ids: the raw items it derives from.
+    venue: the venue node hosting it (None if that venue is gone).
+    joined, left: raw items that started or stopped describing it in this batch (the
+        ones that left with why).
+    touched_by: the source and raw item of the last change, for its record.
     """
 
     data: dict[str, Any]
-    venue: Node
+    venue: Node | None
     node: Node | None = None
     original: dict[str, Any] | None = None
-    raw_ids: set[str] = field(default_factory=set)
-    new_raws: list[Node] = field(default_factory=list)
-    dropped_raws: set[str] = field(default_factory=set)
-    touched_by: Item | None = None
-    removed_because: str | None = None
+    joined: list[Node] = field(default_factory=list)
+    left: dict[str, str] = field(default_factory=dict)
+    touched_by: tuple[str, Node] | None = None
 
     @property
     def key(self) -> str:
         return ev.event_key(self.data["venue_id"], self.data["day"], self.data["start_time"])
 
+    @property
+    def empty(self) -> bool:
+        return not self.data["reports"]
+
 
 @dataclass
 class EventBatch:
-    """The events one batch works on, by key, by id, and by the raw item they came from."""
+    """The events one batch works on: by slot (natural key) and by the raw items in them."""
 
     works: list[EventWork] = field(default_factory=list)
     by_key: dict[str, EventWork] = field(default_factory=dict)
-    by_id: dict[str, EventWork] = field(default_factory=dict)
     by_raw: dict[str, EventWork] = field(default_factory=dict)
+    left_from: dict[str, EventWork] = field(default_factory=dict)
 
     def add(self, work: EventWork) -> None:
         self.works.append(work)
         self.by_key[work.key] = work
-        if work.node is not None:
-            self.by_id[work.node.pk] = work
+        for raw_id in work.data["reports"]:
+            self.by_raw[raw_id] = work
 
 
 class Builder:
@@ -97,15 +102,15 @@ class Builder:
         self.venues = VenueIndex.load()
         self.artists: dict[str, Node] = {}
         # What each way a source describes a venue resolved to, for this run.
-        self.resolved: dict[Any, Node] = {}
+        self.resolved: dict[VenueFacts, Node] = {}
 
     def build(self, raws: list[Node]) -> list[Node]:
         """Process one batch (inside a transaction); return the raw items now processed."""
-        items, done = self._read(raws)
+        items, skipped = self._read(raws)
         items = self._resolve_venues(items)
         self._resolve_artists(items)
-        self._resolve_events(items)
-        done.extend(item.raw for item in items)
+        self._resolve_events(items, skipped)
+        done = [*(raw for raw, _ in skipped), *(item.raw for item in items)]
         fresh = [raw for raw in done if not raw.data["processed"]]
         for raw in fresh:
             raw.data["processed"] = True
@@ -115,29 +120,26 @@ class Builder:
 
     # -- 1. read --------------------------------------------------------------------
 
-    def _read(self, raws: list[Node]) -> tuple[list[Item], list[Node]]:
+    def _read(self, raws: list[Node]) -> tuple[list[Item], list[tuple[Node, str]]]:
         items: list[Item] = []
-        skipped: list[Node] = []
+        skipped: list[tuple[Node, str]] = []
         for raw in raws:
             source = raw.data["source"]
             try:
                 _, show = get_source(source).read(raw.data["payload"])
                 skips.check(show)
             except (ItemError, UnknownSource) as error:
-                self._about_raw(ERROR, raw, reason=str(error))
+                about_raw(self.log, ERROR, raw, reason=str(error))
             except skips.Skip as skip:
                 if raw.data["processed"]:
                     # Skipped before for the same reason: nothing changed, nothing to record.
                     self.log.tally(source, NOOP, kind="raw_data")
                 else:
-                    self._about_raw(SKIP, raw, reason=str(skip))
-                skipped.append(raw)
+                    about_raw(self.log, SKIP, raw, reason=str(skip))
+                skipped.append((raw, str(skip)))
             else:
                 items.append(Item(raw, source, show))
         return items, skipped
-
-    def _about_raw(self, change_type: str, raw: Node, *, reason: str) -> None:
-        about_raw(self.log, change_type, raw, reason=reason)
 
     # -- 2. venues ------------------------------------------------------------------
 
@@ -146,17 +148,18 @@ class Builder:
         for item in items:
             facts = item.show.venue or get_source(item.source).venue
             if facts is None:
-                self._about_raw(ERROR, item.raw, reason="the item names no venue")
+                about_raw(self.log, ERROR, item.raw, reason="the item names no venue")
                 continue
             try:
                 item.venue = self._venue(facts, item)
             except GraphDataError as error:
-                self._about_raw(ERROR, item.raw, reason=f"venue {facts.name!r}: {error}")
+                reason = f"venue {facts.name!r}: {error}"
+                about_raw(self.log, ERROR, item.raw, reason=reason)
                 continue
             kept.append(item)
         return kept
 
-    def _venue(self, facts: Any, item: Item) -> Node:
+    def _venue(self, facts: VenueFacts, item: Item) -> Node:
         if facts in self.resolved:
             return self.resolved[facts]
         match = self.venues.match(facts)
@@ -166,7 +169,7 @@ class Builder:
             venue = self.venues.by_slug.get(data["slug"])
         if venue is None:
             venue = Node.objects.create_node("venue", data)
-            self._record(CREATE, "venue", item, venue, venue.data["name"])
+            self._record(CREATE, "venue", (item.source, item.raw), venue, venue.data["name"])
             self.venues.add(venue)
         else:
             learnt = learn(venue, facts)
@@ -174,7 +177,14 @@ class Builder:
                 old, venue.data = venue.data, learnt
                 Node.objects.bulk_update_data([venue])
                 changes = diff(old, venue.data)
-                self._record(UPDATE, "venue", item, venue, venue.data["name"], diff=changes)
+                self._record(
+                    UPDATE,
+                    "venue",
+                    (item.source, item.raw),
+                    venue,
+                    venue.data["name"],
+                    diff=changes,
+                )
                 self.venues.add(venue)
         self.resolved[facts] = venue
         return venue
@@ -182,7 +192,8 @@ class Builder:
     # -- 3. artists -----------------------------------------------------------------
 
     def _resolve_artists(self, items: list[Item]) -> None:
-        # Which names might be artists we know? Ask once for the whole batch.
+        # Which names might be artists we know (whole, or each side of an "&")? Ask
+        # the database once for the whole batch.
         wanted: set[str] = set()
 
         def note(slug: str) -> bool:
@@ -194,15 +205,16 @@ class Builder:
             if names is None:
                 names = extract_artists(item.show.title, note)
             wanted.update(artist_slug(n) for n in names)
-        missing = wanted - self.artists.keys()
-        self.artists.update(Node.objects.by_keys("artist", missing))
+        self.artists.update(Node.objects.by_keys("artist", wanted - self.artists.keys()))
 
+        # Names of earlier items of this batch count as known for the later ones.
+        named: set[str] = set()
         new: dict[str, tuple[dict[str, str], Item]] = {}
         lineups: list[list[str]] = []
         for item in items:
             names = item.show.artists
             if names is None:
-                names = extract_artists(item.show.title, lambda s: s in self.artists)
+                names = extract_artists(item.show.title, lambda s: s in self.artists or s in named)
             slugs = []
             for name in names:
                 slug = artist_slug(name)
@@ -211,139 +223,141 @@ class Builder:
                 slugs.append(slug)
                 if slug not in self.artists and slug not in new:
                     new[slug] = ({"name": name.strip(), "slug": slug}, item)
+            named.update(slugs)
             lineups.append(list(dict.fromkeys(slugs)))
         if new:
             created = Node.objects.bulk_create_nodes("artist", [d for d, _ in new.values()])
             for node, (_, item) in zip(created, new.values(), strict=True):
                 self.artists[node.data["slug"]] = node
-                self._record(CREATE, "artist", item, node, node.data["name"])
+                self._record(CREATE, "artist", (item.source, item.raw), node, node.data["name"])
         for item, slugs in zip(items, lineups, strict=True):
             item.artists = [self.artists[s] for s in slugs]
 
     # -- 4. events ------------------------------------------------------------------
 
-    def _resolve_events(self, items: list[Item]) -> None:
-        batch = self._load_events(items)
+    def _resolve_events(self, items: list[Item], skipped: list[tuple[Node, str]]) -> None:
+        batch = self._load_events([i.raw for i in items] + [raw for raw, _ in skipped], items)
+        # Every item first leaves the event it described: its show may be elsewhere now.
+        for item in items:
+            self._leave(batch, item.raw, f"its show moved to {_when(item.show)}")
+        for raw, reason in skipped:
+            self._leave(batch, raw, f"its item is now skipped: {reason}")
         for item in items:
             self._place(item, batch)
         self._write_events(batch.works)
 
-    def _load_events(self, items: list[Item]) -> EventBatch:
-        """Load the events the batch may touch: at its keys, and those its raws made."""
-        raw_ids = [item.raw.pk for item in items]
-        previous = {
-            edge.target_id: edge.source
-            for edge in Edge.objects.filter(relation=DERIVED_FROM, target_id__in=raw_ids)
-            .select_related("source")
-            .order_by()
-        }
+    def _load_events(self, raws: list[Node], items: list[Item]) -> EventBatch:
+        """Load the events the batch may touch: those its items made, and at its slots."""
+        made = Edge.objects.filter(relation=DERIVED_FROM, target_id__in=[r.pk for r in raws])
+        previous = {edge.source_id: edge.source for edge in made.select_related("source")}
         keys = [ev.event_key(i.venue.pk, i.show.day, i.show.start_time) for i in items]
-        at_keys = Node.objects.by_keys("event", keys)
-        events = {node.pk: node for node in [*previous.values(), *at_keys.values()]}
+        at_slots = Node.objects.by_keys("event", keys)
+        events = {**previous, **{node.pk: node for node in at_slots.values()}}
         venues = dict(self.venues.by_id)
-        missing_venues = {e.data["venue_id"] for e in events.values()} - venues.keys()
-        venues.update((v.pk, v) for v in Node.objects.filter(pk__in=missing_venues))
-        raws: dict[str, set[str]] = {pk: set() for pk in events}
-        for event_id, raw_id in Edge.objects.filter(
-            relation=DERIVED_FROM, source_id__in=list(events)
-        ).values_list("source_id", "target_id"):
-            raws[event_id].add(raw_id)
+        wanted = {e.data["venue_id"] for e in events.values()} - venues.keys()
+        venues.update((v.pk, v) for v in Node.objects.filter(pk__in=wanted))
         batch = EventBatch()
-        for pk, node in events.items():
-            work = EventWork(
-                data=copy.deepcopy(node.data),
-                venue=venues[node.data["venue_id"]],
-                node=node,
-                original=node.data,
-                raw_ids=raws[pk],
+        for node in events.values():
+            batch.add(
+                EventWork(
+                    data=copy.deepcopy(node.data),
+                    venue=venues.get(node.data["venue_id"]),  # None: deleted since
+                    node=node,
+                    original=node.data,
+                )
             )
-            batch.add(work)
-        batch.by_raw = {raw_id: batch.by_id[event.pk] for raw_id, event in previous.items()}
         return batch
 
+    def _leave(self, batch: EventBatch, raw: Node, why: str) -> None:
+        work = batch.by_raw.pop(raw.pk, None)
+        if work is None:
+            return
+        work.data["reports"].pop(raw.pk)
+        work.left[raw.pk] = why
+        work.touched_by = (raw.data["source"], raw)
+        batch.left_from[raw.pk] = work
+
     def _place(self, item: Item, batch: EventBatch) -> None:
-        """Put one show on its event: the one at its key, its previous one moved, or new."""
+        """Put one show on the event at its slot: the one there, its own moved, or new."""
         show, raw = item.show, item.raw
         key = ev.event_key(item.venue.pk, show.day, show.start_time)
         target = batch.by_key.get(key)
-        previous = batch.by_raw.get(raw.pk)
-        if previous is not None and previous is not target:
-            if target is None and previous.raw_ids <= {raw.pk}:
-                # The show moved (another time, day or venue): its event moves with it.
-                del batch.by_key[previous.key]
-                previous.data.update(
-                    venue_id=item.venue.pk, day=show.day, start_time=show.start_time
-                )
-                previous.venue = item.venue
-                batch.by_key[key] = target = previous
-            else:
-                # Its event stays with its other sources; the show goes where it now is.
-                previous.raw_ids.discard(raw.pk)
-                previous.dropped_raws.add(raw.pk)
-                previous.data = ev.drop_source(previous.data, item.source)
-                previous.touched_by = item
-                if not previous.raw_ids:
-                    when = f"{show.day} {show.start_time or 'all day'}"
-                    previous.removed_because = f"its show moved to {when}"
-                    del batch.by_key[previous.key]
         if target is None:
-            target = EventWork(data=ev.new_event_data(item.venue.pk, show), venue=item.venue)
-            batch.add(target)
+            mine = batch.left_from.get(raw.pk)
+            if mine is not None and mine.node and mine.empty and batch.by_key.get(mine.key) is mine:
+                # The show moved to a free slot: its event moves with it.
+                del batch.by_key[mine.key]
+                mine.data.update(venue_id=item.venue.pk, day=show.day, start_time=show.start_time)
+                mine.venue = item.venue
+                batch.by_key[key] = target = mine
+            else:
+                target = EventWork(data=ev.new_event(item.venue.pk, show), venue=item.venue)
+                batch.add(target)
         lineup = [artist.data["slug"] for artist in item.artists]
-        target.data = ev.merge_show(target.data, show, item.source, lineup)
-        if raw.pk not in target.raw_ids:
-            target.raw_ids.add(raw.pk)
-            target.new_raws.append(raw)
-        target.touched_by = item
+        target.data["reports"][raw.pk] = ev.report(item.source, show, lineup)
+        if target.left.pop(raw.pk, None) is None:
+            target.joined.append(raw)
+        target.touched_by = (item.source, raw)
         batch.by_raw[raw.pk] = target
 
     def _write_events(self, works: list[EventWork]) -> None:
-        new = [w for w in works if w.node is None and w.removed_because is None]
-        gone = [w for w in works if w.node is not None and w.removed_because is not None]
-        kept = [w for w in works if w.node is not None and w.removed_because is None]
-        changed = [w for w in kept if w.data != w.original]
-        created = Node.objects.bulk_create_nodes("event", [w.data for w in new])
-        for work, node in zip(new, created, strict=True):
-            work.node = node
+        for work in works:
+            if not work.empty:
+                work.data = ev.resolve(work.data)
+        gone = [w for w in works if w.empty and w.node is not None]
+        new = [w for w in works if w.node is None and not w.empty]
+        changed = [w for w in works if w.node is not None and not w.empty and w.data != w.original]
+
+        # Order matters to the unique (venue, day, start time): free slots first.
+        if gone:
+            Node.objects.filter(pk__in=[w.node.pk for w in gone]).delete()
+        moved = [w for w in changed if w.key != ev.event_key(*_slot(w.original))]
+        if moved:
+            # Park the moving events on keys no show has, then put them in place:
+            # two events may be trading or passing on slots within one batch.
+            for work in moved:
+                work.node.data = {**work.original, "venue_id": f"moving-{work.node.pk}"}
+            Node.objects.bulk_update_data([w.node for w in moved])
         for work in changed:
             work.node.data = work.data
         Node.objects.bulk_update_data([w.node for w in changed])
+        created = Node.objects.bulk_create_nodes("event", [w.data for w in new])
+        for work, node in zip(new, created, strict=True):
+            work.node = node
 
         links: list[tuple[Node, str, Node]] = []
         stale: list[tuple[str, str, str]] = []
-        for work in [*new, *kept]:
-            links += [(work.node, DERIVED_FROM, raw) for raw in work.new_raws]
-            stale += [(work.node.pk, DERIVED_FROM, raw_id) for raw_id in work.dropped_raws]
-            if work.data == work.original:
-                continue
+        for work in [*new, *changed]:
             old = work.original or {}
+            links += [(work.node, DERIVED_FROM, raw) for raw in work.joined]
+            stale += [(work.node.pk, DERIVED_FROM, raw_id) for raw_id in work.left]
             if work.data["venue_id"] != old.get("venue_id"):
                 links.append((work.venue, HOSTS, work.node))
                 if old:
                     stale.append((old["venue_id"], HOSTS, work.node.pk))
-            # Only what this batch's items changed: their artists are the ones in hand.
-            playing, played = ev.lineup_slugs(work.data), ev.lineup_slugs(old)
+            playing = set(ev.billing(work.data))
+            played = set(ev.billing(old)) if old else set()
+            # The slugs added come from this batch's items: their artists are in hand.
             links += [(self.artists[s], PERFORMS_AT, work.node) for s in sorted(playing - played)]
             stale += [(s, PERFORMS_AT, work.node.pk) for s in played - playing]
         Edge.objects.bulk_link(links)
         self._unlink(stale)
-        if gone:
-            Node.objects.filter(pk__in=[w.node.pk for w in gone]).delete()
 
         for work in new:
             self._record(CREATE, "event", work.touched_by, work.node, self._describe(work))
         for work in changed:
-            changes = diff(_without(work.original, UNDIFFED), _without(work.data, UNDIFFED))
-            self._record(
-                UPDATE, "event", work.touched_by, work.node, self._describe(work), diff=changes
-            )
+            changes = diff(ev.meaning(work.original), ev.meaning(work.data))
+            summary = self._describe(work)
+            self._record(UPDATE, "event", work.touched_by, work.node, summary, diff=changes)
         for work in gone:
-            summary = f"{self._describe(work)}: removed, {work.removed_because}"
+            why = next(reversed(work.left.values()))
+            summary = f"{self._describe(work)}: removed, {why}"
             removed = {"removed": {"old": False, "new": True}}
             self._record(UPDATE, "event", work.touched_by, None, summary, diff=removed)
-        for work in kept:
-            if work.data == work.original and work.touched_by is not None:
-                self.log.tally(work.touched_by.source, NOOP, kind="event")
+        for work in works:
+            unchanged = work.node is not None and work.data == work.original
+            if unchanged and work.touched_by is not None:
+                self.log.tally(work.touched_by[0], NOOP, kind="event")
 
     def _unlink(self, stale: list[tuple[str, str, str]]) -> None:
         """Remove edges that no longer hold (artists are named by slug until looked up)."""
@@ -361,34 +375,44 @@ class Builder:
         Edge.objects.bulk_unlink(edges)
 
     def _describe(self, work: EventWork) -> str:
-        return ev.describe(work.venue.data["name"], work.data)
+        venue = work.venue.data["name"] if work.venue is not None else "(a removed venue)"
+        return ev.describe(venue, work.data)
 
     def _record(
         self,
         change_type: str,
         kind: str,
-        item: Item | None,
+        cause: tuple[str, Node] | None,
         node: Node | None,
         summary: str,
         **fields: Any,
     ) -> None:
-        source = item.source if item else "carpenter"
-        raw_id = item.raw.pk if item else None
+        """Record a change to a venue, artist or event, and the raw item that caused it."""
+        source, raw = cause if cause else ("carpenter", None)
+        raw_id = raw.pk if raw is not None else None
         self.log.add(change_type, source, summary, node, kind=kind, raw_data_id=raw_id, **fields)
 
 
 def about_raw(log: RunLog, change_type: str, raw: Node, *, reason: str) -> None:
-    """Record a skip or an error about a raw item itself (it made no venue or event)."""
+    """Record a skip or an error about a raw item itself (it made no venue or event).
+
+    The record names the raw item by ``raw_data_id``; its ``changed`` edge is kept for
+    the venues, artists and events a carpenter run changes (CONTRACT.md).
+    """
     log.add(
         change_type,
         raw.data["source"],
         raw.data.get("event_name") or raw.data["external_id"],
-        raw,
+        None,
         kind="raw_data",
         reason=reason,
         raw_data_id=raw.pk,
     )
 
 
-def _without(data: dict[str, Any] | None, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {k: v for k, v in (data or {}).items() if k not in fields}
+def _slot(data: dict[str, Any]) -> tuple[str, str, str | None]:
+    return data["venue_id"], data["day"], data["start_time"]
+
+
+def _when(show: Show) -> str:
+    return f"{show.day} {show.start_time or 'all day'}"

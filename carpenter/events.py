@@ -1,4 +1,11 @@
-"""An event's data: built from a show, merged across sources by their priority."""
+"""An event's data: what each raw item reports, and what the event says as a result.
+
+Every raw item that describes the show keeps its own report on the event (source,
+lineup, title, links...). The event's own fields are derived from the reports by
+``resolve``: for each field, the report of the highest-ranked source that gives a
+value wins. Adding, changing or taking away a report is therefore always one
+recomputation, whatever order the items come in.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +17,11 @@ from django.conf import settings
 from graph.schemas import KEY_SEPARATOR
 from ingest.items import Show
 
-# Fields a source contributes and another may fill in or, with a higher priority,
-# take over. The key fields (venue, day, start time) decide which event it is.
+# Fields the reports give and the event takes from the highest-ranked one. The key
+# fields (venue, day, start time) decide which event a report belongs to.
 MERGED_FIELDS = ("title", "end_time", "description", "url", "image_url")
+# Derived bookkeeping, left out of an event's diff in favour of what it means.
+BOOKKEEPING = ("reports", "field_sources")
 
 
 def rank(source: str) -> int:
@@ -26,67 +35,60 @@ def event_key(venue_id: str, day: str, start_time: str | None) -> str:
     return KEY_SEPARATOR.join((venue_id, day, start_time or ""))
 
 
-def new_event_data(venue_id: str, show: Show) -> dict[str, Any]:
-    """Return the data of an event no source has reported yet."""
+def report(source: str, show: Show, lineup: list[str]) -> dict[str, Any]:
+    """Return what one raw item of ``source`` says about its show."""
+    return {
+        "source": source,
+        "lineup": lineup,
+        **{field: getattr(show, field) for field in MERGED_FIELDS},
+    }
+
+
+def new_event(venue_id: str, show: Show) -> dict[str, Any]:
+    """Return the data of an event at a show's slot, before any report is added."""
     return {
         "venue_id": venue_id,
         "day": show.day,
         "start_time": show.start_time,
         "title": show.title,
-        "sources": [],
-        "field_sources": {},
-        "lineups": {},
+        "reports": {},
     }
 
 
-def merge_show(
-    data: dict[str, Any],
-    show: Show,
-    source: str,
-    lineup: list[str],
-    priority: Callable[[str], int] = rank,
-) -> dict[str, Any]:
-    """Return ``data`` with what ``source`` says in ``show``.
-
-    A field no source has set is filled; a field the same source set is updated; a
-    field another source set is taken over only when ``source`` ranks higher.
-    """
-    merged = {
-        **data,
-        "field_sources": dict(data.get("field_sources", {})),
-        "lineups": dict(data.get("lineups", {})),
-    }
-    owners = merged["field_sources"]
+def resolve(data: dict[str, Any], priority: Callable[[str], int] = rank) -> dict[str, Any]:
+    """Return ``data`` with its fields, sources and their owners derived from its reports."""
+    reports = _ranked(data, priority)
+    resolved = {**data, "field_sources": {}}
     for field in MERGED_FIELDS:
-        value = getattr(show, field)
-        if value in (None, ""):
-            continue
-        owner = owners.get(field)
-        if (
-            merged.get(field) in (None, "")
-            or owner in (None, source)
-            or priority(source) < priority(owner)
-        ):
-            merged[field] = value
-            owners[field] = source
-    merged["sources"] = sorted({*data.get("sources", []), source}, key=lambda s: (priority(s), s))
-    merged["lineups"][source] = lineup
-    return merged
+        for report_ in reports:
+            if report_.get(field) not in (None, ""):
+                resolved[field] = report_[field]
+                resolved["field_sources"][field] = report_["source"]
+                break
+        else:
+            if field != "title":  # an event keeps a title while it has none to take
+                resolved[field] = None
+    resolved["sources"] = list(dict.fromkeys(r["source"] for r in reports))
+    return resolved
 
 
-def drop_source(data: dict[str, Any], source: str) -> dict[str, Any]:
-    """Return ``data`` without ``source``'s lineup and name (its item now says otherwise)."""
-    lineups = {k: v for k, v in data.get("lineups", {}).items() if k != source}
-    return {
-        **data,
-        "sources": [s for s in data.get("sources", []) if s != source],
-        "lineups": lineups,
-    }
+def billing(data: dict[str, Any], priority: Callable[[str], int] = rank) -> list[str]:
+    """Return the event's artist slugs in billing order, highest-ranked report first."""
+    return list(dict.fromkeys(slug for r in _ranked(data, priority) for slug in r["lineup"]))
 
 
-def lineup_slugs(data: dict[str, Any]) -> set[str]:
-    """Return every artist slug any source lists for the event."""
-    return {slug for lineup in data.get("lineups", {}).values() for slug in lineup}
+def combine(data: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
+    """Return ``data`` with the reports of ``other``, another event of the same show."""
+    merged = {**data, "reports": {**other.get("reports", {}), **data.get("reports", {})}}
+    merged["hidden"] = bool(data.get("hidden")) and bool(other.get("hidden"))
+    return resolve(merged)
+
+
+def meaning(data: dict[str, Any]) -> dict[str, Any]:
+    """Return what an event says, for diffs: its fields and its artists, no bookkeeping."""
+    shown = {k: v for k, v in data.items() if k not in BOOKKEEPING}
+    shown["artists"] = billing(data) if data.get("reports") else []
+    return shown
 
 
 def describe(venue_name: str, data: dict[str, Any]) -> str:
@@ -95,36 +97,7 @@ def describe(venue_name: str, data: dict[str, Any]) -> str:
     return f"{venue_name}: {data['title']} ({when})"
 
 
-def combine(
-    data: dict[str, Any], other: dict[str, Any], priority: Callable[[str], int] = rank
-) -> dict[str, Any]:
-    """Return ``data`` with ``other`` (another event of the same show) folded in.
-
-    Each field keeps the value of whichever event's source ranks higher; sources and
-    lineups are united.
-    """
-    merged = {
-        **data,
-        "field_sources": dict(data.get("field_sources", {})),
-        "lineups": {k: list(v) for k, v in data.get("lineups", {}).items()},
-    }
-    owners, theirs = merged["field_sources"], other.get("field_sources", {})
-    for field in MERGED_FIELDS:
-        value, owner = other.get(field), theirs.get(field)
-        if value in (None, ""):
-            continue
-        mine = owners.get(field)
-        if merged.get(field) in (None, "") or (
-            owner is not None and (mine is None or priority(owner) < priority(mine))
-        ):
-            merged[field] = value
-            if owner is not None:
-                owners[field] = owner
-    for source, lineup in other.get("lineups", {}).items():
-        merged["lineups"][source] = list(
-            dict.fromkeys([*merged["lineups"].get(source, []), *lineup])
-        )
-    sources = {*data.get("sources", []), *other.get("sources", [])}
-    merged["sources"] = sorted(sources, key=lambda s: (priority(s), s))
-    merged["hidden"] = bool(data.get("hidden")) and bool(other.get("hidden"))
-    return merged
+def _ranked(data: dict[str, Any], priority: Callable[[str], int]) -> list[dict[str, Any]]:
+    reports = data.get("reports", {})
+    # Ties between reports of one source go to the earliest raw item id: stable.
+    return [reports[k] for k in sorted(reports, key=lambda k: (priority(reports[k]["source"]), k))]

@@ -51,34 +51,50 @@ def merge_venues(keep: Node, duplicate: Node, *, trigger: str = "admin") -> Node
 
 
 def _move_events(keep: Node, duplicate: Node, log: RunLog) -> None:
+    """Give the duplicate's events to ``keep``: moved, or folded into their twin there.
+
+    A few statements whatever the number of events: reads and writes are in bulk.
+    """
     moving = list(duplicate.neighbours("hosts"))
     keys = [ev.event_key(keep.pk, e.data["day"], e.data["start_time"]) for e in moving]
     already = Node.objects.by_keys("event", keys)
-    for event, key in zip(moving, keys, strict=True):
-        twin = already.get(key)
-        if twin is None:
-            old = event.data
-            event.data = {**old, "venue_id": keep.pk}
-            Node.objects.bulk_update_data([event])
-            Edge.objects.link(keep, "hosts", event)
-            summary = (
-                f"{keep.data['name']}: {event.data['title']} (moved from {duplicate.data['name']})"
-            )
-            log.add(UPDATE, SOURCE, summary, event, kind="event", diff=diff(old, event.data))
-            continue
-        # The same show at both venues: one event, with the edges of both.
-        old = twin.data
-        twin.data = ev.combine(twin.data, event.data)
-        Node.objects.bulk_update_data([twin])
-        links = [(twin, "derived_from", raw) for raw in event.neighbours("derived_from")]
-        links += [(artist, "performs_at", twin) for artist in event.neighbours("performs_at", "in")]
-        Edge.objects.bulk_link(links)
-        event.delete()
+    pairs = [(event, already.get(key)) for event, key in zip(moving, keys, strict=True)]
+
+    movers = [event for event, twin in pairs if twin is None]
+    olds = [event.data for event in movers]
+    for event in movers:
+        event.data = {**event.data, "venue_id": keep.pk}
+    Node.objects.bulk_update_data(movers)
+    Edge.objects.bulk_link([(keep, "hosts", event) for event in movers])
+    for event, old in zip(movers, olds, strict=True):
         summary = (
-            f"{keep.data['name']}: {twin.data['title']} "
-            f"(merged its twin from {duplicate.data['name']})"
+            f"{ev.describe(keep.data['name'], event.data)}, moved from {duplicate.data['name']}"
         )
-        log.add(UPDATE, SOURCE, summary, twin, kind="event", diff=diff(old, twin.data))
+        log.add(UPDATE, SOURCE, summary, event, kind="event", diff=diff(old, event.data))
+
+    # The same show at both venues: one event, with the reports and edges of both.
+    folded = [(event, twin) for event, twin in pairs if twin is not None]
+    if not folded:
+        return
+    raws = Edge.objects.neighbour_map([e for e, _ in folded], "derived_from", "out")
+    artists = Edge.objects.neighbour_map([e for e, _ in folded], "performs_at", "in")
+    links: list[tuple[Node, str, Node]] = []
+    olds = []
+    for event, twin in folded:
+        olds.append(twin.data)
+        twin.data = ev.combine(twin.data, event.data)
+        links += [(twin, "derived_from", raw) for raw in raws.get(event.pk, [])]
+        links += [(artist, "performs_at", twin) for artist in artists.get(event.pk, [])]
+    Node.objects.bulk_update_data([twin for _, twin in folded])
+    Edge.objects.bulk_link(links)
+    Node.objects.filter(pk__in=[event.pk for event, _ in folded]).delete()
+    for (_, twin), old in zip(folded, olds, strict=True):
+        summary = (
+            f"{ev.describe(keep.data['name'], twin.data)}, "
+            f"merged with its twin from {duplicate.data['name']}"
+        )
+        changes = diff(ev.meaning(old), ev.meaning(twin.data))
+        log.add(UPDATE, SOURCE, summary, twin, kind="event", diff=changes)
 
 
 def _absorb(keep: Node, duplicate: Node, log: RunLog) -> None:

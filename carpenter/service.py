@@ -8,6 +8,7 @@ while the rest of the batch is stored.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from contextlib import nullcontext
 
@@ -24,6 +25,7 @@ from ingest.console import QuietReporter, Reporter
 from ingest.fetch import one_line
 
 BATCH = 500
+logger = logging.getLogger(__name__)
 
 
 CarpenterOutcome = RunOutcome
@@ -71,30 +73,45 @@ def carpenter(
         if lock:
             close_abandoned_runs(Label.CARPENTER_RUN, sources)
         log.start()
-        builder = Builder(log)
-        for source in sources:
-            started = time.perf_counter()
-            ids = _raw_ids(source, process_all=process_all, since=since, only=raw_ids)
-            reporter.begin(source, "building", total=len(ids))
-            for chunk in chunked(ids, BATCH):
-                raws = list(Node.objects.filter(pk__in=chunk).order_by("key"))
-                _build(builder, log, raws)
-                reporter.advance(source, len(raws))
-            took = time.perf_counter() - started
-            log.source_time(source, took)
-            reporter.end(source, f"{len(ids)} raw items in {took:.1f} s")
+        try:
+            _run(sources, log, reporter, process_all=process_all, since=since, raw_ids=raw_ids)
+        except KeyboardInterrupt:
+            log.interrupted()
+            raise
         log.finish()
     return CarpenterOutcome(log.run, log)
+
+
+def _run(
+    sources: list[str],
+    log: RunLog,
+    reporter: Reporter,
+    *,
+    process_all: bool,
+    since: str | None,
+    raw_ids: list[str] | None,
+) -> None:
+    builder = Builder(log)
+    for source in sources:
+        started = time.perf_counter()
+        ids = _raw_ids(source, process_all=process_all, since=since, only=raw_ids)
+        reporter.begin(source, "building", total=len(ids))
+        for chunk in chunked(ids, BATCH):
+            raws = list(Node.objects.filter(pk__in=chunk).order_by("key"))
+            _build(builder, log, raws)
+            reporter.advance(source, len(raws))
+        took = time.perf_counter() - started
+        log.source_time(source, took)
+        reporter.end(source, f"{len(ids)} raw items in {took:.1f} s")
 
 
 def _raw_ids(
     source: str, *, process_all: bool, since: str | None, only: list[str] | None
 ) -> list[str]:
     """Return the ids of the raw items of ``source`` this run takes, in key order."""
-    # The natural key is "source|external id": a range on the (label, key) index.
-    items = Node.objects.labelled(Label.RAW_DATA).filter(
-        key__gte=f"{source}|", key__lt=f"{source}}}"
-    )
+    # By the data's own field: a range on the key would depend on the collation
+    # (PostgreSQL's en_US ignores the "|" a range would rely on).
+    items = Node.objects.labelled(Label.RAW_DATA).where(source=source)
     if only is not None:
         items = items.filter(pk__in=only)
     else:
@@ -106,13 +123,17 @@ def _raw_ids(
 
 
 def _build(builder: Builder, log: RunLog, raws: list[Node]) -> None:
-    """Store one batch; if it fails as a whole, store its items one by one."""
+    """Store one batch; if it fails as a whole, store its items one by one.
+
+    Any exception counts, not only the database's: an item that trips a bug is one
+    error record (its traceback in the log), and the run goes on.
+    """
     mark = log.mark()
     try:
         with transaction.atomic():
             builder.build(raws)
         return
-    except DatabaseError:
+    except Exception:  # noqa: BLE001 - retried item by item below
         log.undo(mark)
         builder.reset()
     for raw in raws:
@@ -120,9 +141,12 @@ def _build(builder: Builder, log: RunLog, raws: list[Node]) -> None:
         try:
             with transaction.atomic():
                 builder.build([raw])
-        except DatabaseError as error:
+        except Exception as error:  # noqa: BLE001 - one item's failure is its record
             log.undo(mark)
             builder.reset()
-            about_raw(log, ERROR, raw, reason=f"could not be stored: {one_line(str(error))}")
+            if not isinstance(error, DatabaseError):
+                logger.exception("carpenter: raw item %s failed", raw.pk)
+            reason = f"could not be stored: {one_line(f'{type(error).__name__}: {error}')}"
+            about_raw(log, ERROR, raw, reason=reason)
             with transaction.atomic():
                 log.flush()

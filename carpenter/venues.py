@@ -53,10 +53,12 @@ NEAR_NAME_SCORE = 50  # partial_ratio the names must reach for a spot match
 def normalise(name: str) -> str:
     """Return a venue name reduced to what identifies it: "The Crocodile" -> "crocodile"."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    lowered = ascii_name.lower().replace("&", " and ")
+    if not any(c.isalnum() for c in ascii_name):  # no Latin letters: keep its own
+        ascii_name = name
+    lowered = ascii_name.casefold().replace("&", " and ")
     lowered = re.sub(r"['’`]", "", lowered)  # "Neumo's" -> "neumos"
     lowered = re.sub(r",\s*the\s*$", "", lowered)  # "Crocodile, The" -> "crocodile"
-    words = re.sub(r"[^a-z0-9]+", " ", lowered).split()
+    words = re.sub(r"[\W_]+", " ", lowered).split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     return " ".join(words)
@@ -64,7 +66,7 @@ def normalise(name: str) -> str:
 
 def venue_slug(name: str) -> str:
     """Return a venue's identity: the slug of its normalised name."""
-    return slugify(normalise(name))
+    return slugify(normalise(name), allow_unicode=True)
 
 
 def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -251,7 +251,22 @@ class GraphNodeAdmin(admin.ModelAdmin):
         return not self.is_audit(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Node | None = None) -> bool:
-        return not self.is_audit(obj) and super().has_delete_permission(request, obj)
+        return (
+            not self.is_audit(obj)
+            and not self.holds_events(obj)
+            and super().has_delete_permission(request, obj)
+        )
+
+    def holds_events(self, obj: Node | None) -> bool:
+        """A venue hosting events, or raw data events come from: deleting either would
+        leave events pointing at nothing. Merge the venue, or hide, instead."""
+        if obj is None:
+            return False
+        if obj.label == Label.VENUE:
+            return obj.out_edges.filter(relation=Relation.HOSTS).exists()
+        if obj.label == Label.RAW_DATA:
+            return obj.in_edges.filter(relation=Relation.DERIVED_FROM).exists()
+        return False
 
     def get_actions(self, request: HttpRequest) -> dict:
         actions = super().get_actions(request)

@@ -11,7 +11,9 @@ stored together or not at all.
 from __future__ import annotations
 
 import os
+import socket
 from collections import Counter, defaultdict
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,6 +92,7 @@ class RunLog:
             "status": "running",
             "started_at": timezone.now(),
             "pid": os.getpid(),
+            "host": socket.gethostname(),
             "per_source": self.stats,
         }
         with transaction.atomic():
@@ -182,6 +185,23 @@ class RunLog:
             Node.objects.bulk_update_data([self.run])
         return self.run
 
+    def interrupted(self) -> None:
+        """Mark a run stopped half-way (Ctrl-C) as failed, interrupted, with what it stored.
+
+        Its ``finished_at`` stays empty: it never finished. Should this write fail too,
+        the next run of these sources marks the run the same way.
+        """
+        if self.run is None:
+            return
+        self.run.data.update(
+            status="failed",
+            error=INTERRUPTED,
+            counts=dict(sorted(self.counts.items())),
+            per_source=self.stats,
+        )
+        with suppress(Exception):
+            Node.objects.bulk_update_data([self.run])
+
     def source_failed(self, source: str, reason: str) -> None:
         """Mark one source as failed as a whole (the others go on)."""
         stats = self.stats.setdefault(source, SourceStats())
@@ -239,12 +259,16 @@ class RunOutcome:
 def close_abandoned_runs(label: str, sources: list[str]) -> int:
     """Mark runs of these sources still "running" as failed, interrupted; return how many.
 
-    Call only while holding the sources' locks (``graph.locks``): a run that is still
-    "running" then cannot be alive. Its ``finished_at`` stays empty: it never finished.
+    Call only while holding the sources' locks (``graph.locks``): a run of this machine
+    that is still "running" then cannot be alive. Another machine's run is left alone:
+    this one cannot know. Its ``finished_at`` stays empty: it never finished.
     """
     stale = []
     wanted = set(sources)
+    here = socket.gethostname()
     for run in Node.objects.labelled(label).where(status="running"):
+        if run.data.get("host") not in (None, here):
+            continue
         if wanted & set(run.data.get("sources", [])):
             run.data["status"] = "failed"
             run.data["error"] = INTERRUPTED

@@ -30,9 +30,8 @@ EDGE_RULES: dict[tuple[str, str], frozenset[str]] = {
     (Label.INGEST_RUN, Relation.HAS_RECORD): frozenset({Label.INGEST_RECORD}),
     (Label.CARPENTER_RUN, Relation.HAS_RECORD): frozenset({Label.CARPENTER_RECORD}),
     (Label.INGEST_RECORD, Relation.CHANGED): frozenset({Label.RAW_DATA}),
-    (Label.CARPENTER_RECORD, Relation.CHANGED): frozenset(
-        {Label.VENUE, Label.ARTIST, Label.EVENT, Label.RAW_DATA}
-    ),
+    # Skips and errors about a raw item name it by raw_data_id, not by an edge.
+    (Label.CARPENTER_RECORD, Relation.CHANGED): frozenset({Label.VENUE, Label.ARTIST, Label.EVENT}),
 }
 
 

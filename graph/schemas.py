@@ -18,7 +18,9 @@ from graph.labels import Label
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Lowercase letters (of any script: a name with no Latin letters keeps its own) and
+# digits, in words joined by single dashes.
+_SLUG = re.compile(r"^[^\W_]+(?:-[^\W_]+)*$")
 
 
 def _check_day(value: str) -> str:
@@ -35,7 +37,7 @@ def _check_time(value: str) -> str:
 
 
 def _check_slug(value: str) -> str:
-    if not _SLUG.match(value):
+    if not _SLUG.match(value) or value != value.lower():
         raise ValueError("must be a slug: lowercase letters, digits and single dashes")
     return value
 
@@ -103,14 +105,40 @@ class ArtistData(NodeData):
     """Ids of this artist at sources that have them, by source (ticketmaster: an id)."""
 
 
+class EventReport(BaseModel):
+    """What one raw item says about an event's show."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    source: NonEmpty
+    """The source of the raw item."""
+    lineup: list[str] = []
+    """Slugs of the artists it lists, in billing order."""
+    title: NonEmpty
+    """The title it gives."""
+    end_time: Time | None = None
+    """The end time it gives."""
+    description: str | None = None
+    """Its free text (untrusted: always shown as text)."""
+    url: str | None = None
+    """Its link to the show or its tickets."""
+    image_url: str | None = None
+    """Its poster or photo."""
+
+
 class EventData(NodeData):
-    """One show: a venue, a day, a start time."""
+    """One show: a venue, a day, a start time.
+
+    Title, end time, description, links, sources and artists are derived from
+    ``reports`` (carpenter.events.resolve): where reports disagree, the source ranked
+    higher in SOURCE_PRIORITY wins.
+    """
 
     label = Label.EVENT
     natural_key = ("venue_id", "day", "start_time")
 
     title: NonEmpty
-    """The show's title as the winning source states it."""
+    """The show's title, from the highest-ranked report that gives one."""
     venue_id: NonEmpty
     """Id of the venue node that hosts the show (also a ``hosts`` edge)."""
     day: Day
@@ -126,11 +154,11 @@ class EventData(NodeData):
     image_url: str | None = None
     """A poster or photo."""
     sources: list[str] = []
-    """Sources that reported this show."""
+    """Sources that reported this show, highest-ranked first."""
     field_sources: dict[str, str] = {}
-    """Which source set each field, so a higher-priority source can take it over."""
-    lineups: dict[str, list[str]] = {}
-    """Artist slugs each source lists: the event's performers are their union."""
+    """Which source each field's value came from."""
+    reports: dict[str, EventReport] = {}
+    """What each raw item (by raw_data id) says: the event's ``derived_from`` edges."""
     hidden: bool = False
     """True hides the show from the public listing; nothing is deleted."""
 
@@ -209,6 +237,8 @@ class RunData(NodeData):
     """Why the run failed or was interrupted, in one line."""
     pid: int | None = None
     """Process that ran it, to tell a killed run from a running one."""
+    host: str | None = None
+    """Machine that ran it: only that machine can tell whether the run is still alive."""
 
 
 class IngestRunData(RunData):

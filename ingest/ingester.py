@@ -22,7 +22,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,6 @@ from django.utils import timezone
 from graph.audit import (
     CREATE,
     ERROR,
-    INTERRUPTED,
     NOOP,
     UPDATE,
     RunLog,
@@ -107,7 +106,7 @@ def ingest(
         try:
             ran = _run(sources, log, saved, fetcher, reporter)
         except KeyboardInterrupt:
-            _mark_interrupted(log)
+            log.interrupted()
             raise
         log.finish(error=None if ran else _nothing_ran(log))
     return IngestOutcome(log.run, log)
@@ -249,7 +248,7 @@ def _store(source: Source, entries: list[Item | BadItem], log: RunLog, reporter:
     started = time.monotonic()
     before = Counter(log.counts)
     reporter.begin(source.name, "storing", total=len(entries))
-    kept: set[str] = set()
+    kept: dict[str, str] = {}  # external id -> content hash of its first copy
     now = timezone.now()
     numbered = list(enumerate(entries, start=1))
     for batch in chunked(numbered, BATCH):
@@ -287,7 +286,7 @@ def _store_batch(
     source: Source,
     batch: list[tuple[int, Item | BadItem]],
     log: RunLog,
-    kept: set[str],
+    kept: dict[str, str],
     now: dt.datetime,
 ) -> None:
     """Store one batch: new items created, changed ones updated, each with its record."""
@@ -312,18 +311,30 @@ def _store_batch(
 
 
 def _usable(
-    source: Source, batch: list[tuple[int, Item | BadItem]], log: RunLog, kept: set[str]
+    source: Source, batch: list[tuple[int, Item | BadItem]], log: RunLog, kept: dict[str, str]
 ) -> dict[str, Item]:
-    """Return the batch's items by natural key; record bad and repeated ones as errors."""
+    """Return the batch's items by natural key; record bad ones as errors.
+
+    An item repeated in one response (a page that shifted while a paged source was
+    read) is counted as unchanged when it is the same, an error when it differs.
+    """
     wanted: dict[str, Item] = {}
     for position, entry in batch:
         if isinstance(entry, BadItem):
             _record_bad(log, source, position, entry.reason, entry.payload, entry.external_id)
-        elif entry.external_id in kept:
-            reason = f"duplicate id {entry.external_id!r} in the same response; the first was kept"
+            continue
+        digest = content_hash(source.fingerprint(entry.payload))
+        first = kept.get(entry.external_id)
+        if first == digest:
+            log.tally(source.name, NOOP)
+        elif first is not None:
+            reason = (
+                f"duplicate id {entry.external_id!r} with other content in the same response; "
+                "the first was kept"
+            )
             _record_bad(log, source, position, reason, entry.payload, entry.external_id)
         else:
-            kept.add(entry.external_id)
+            kept[entry.external_id] = digest
             key = natural_key(RAW, {"source": source.name, "external_id": entry.external_id})
             wanted[key] = entry
     return wanted
@@ -407,22 +418,3 @@ def _record_bad(
 def _nothing_ran(log: RunLog) -> str:
     skipped = (f"{name} skipped: {stats.error}" for name, stats in log.stats.items())
     return f"nothing ran ({'; '.join(skipped)})"
-
-
-def _mark_interrupted(log: RunLog) -> None:
-    """Mark a run stopped by Ctrl-C as failed, interrupted, with what it stored.
-
-    Its ``finished_at`` stays empty: it never finished. Should this write fail too,
-    the next run of these sources marks the run the same way.
-    """
-    run = log.run
-    if run is None:
-        return
-    run.data.update(
-        status="failed",
-        error=INTERRUPTED,
-        counts=dict(sorted(log.counts.items())),
-        per_source=log.stats,
-    )
-    with suppress(Exception):
-        Node.objects.bulk_update_data([run])

@@ -112,6 +112,9 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# One run per source at a time: lock files live here (graph.locks).
+LOCK_DIR = Path(env.str("LOCK_DIR", default=str(VAR_DIR / "locks")))
+
 # Fetching: who we say we are, and the secrets of the sources that need one.
 SCRAPER_USER_AGENT = env.str(
     "SCRAPER_USER_AGENT",

@@ -310,10 +310,12 @@ def event_row(node: Node, venue: Node | None, artists: list[Node]) -> EventRow:
 def billed(data: dict[str, Any], artists: list[Node]) -> list[Node]:
     """Return an event's artists in billing order: as its first-ranked source lists them."""
     order: dict[str, int] = {}
-    lineups = data.get("lineups") or {}
-    for source in [*(data.get("sources") or []), *lineups]:
-        for slug in lineups.get(source) or []:
-            order.setdefault(slug, len(order))
+    reports = (data.get("reports") or {}).values()
+    for source in data.get("sources") or []:  # highest-ranked first
+        for report in reports:
+            if report.get("source") == source:
+                for slug in report.get("lineup") or []:
+                    order.setdefault(slug, len(order))
     return sorted(
         artists, key=lambda a: (order.get(a.data.get("slug"), len(order)), a.display_name)
     )

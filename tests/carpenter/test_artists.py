@@ -38,7 +38,7 @@ TITLES = [
     ("Pearl Jam", ["Pearl Jam"]),
     ("TBA", []),
     ("Headliner with Opener", ["Headliner", "Opener"]),
-    ("Headliner w/Opener ft. Guest", ["Headliner", "Opener", "Guest"]),
+    ("Headliner w/Opener ft. Lonnie Blue", ["Headliner", "Opener", "Lonnie Blue"]),
     ("Band One | Band Two; Band Three", ["Band One", "Band Two", "Band Three"]),
     ("Solo Artist (Album Release Show)", ["Solo Artist"]),
     ("Headliner w/ TBA", ["Headliner"]),
@@ -48,6 +48,19 @@ TITLES = [
     ("Soul Kitchen Sundays feat. The Greasetraps", ["The Greasetraps"]),
     ("Sea Monster P-Funk Tribute Night", []),
     ("X-Ray & Friends", ["X-Ray"]),
+    ("Dead Bars: Album Release Show", ["Dead Bars"]),
+    ("Dead Bars - Record Release Party w/ Sleepy Stems", ["Dead Bars", "Sleepy Stems"]),
+    (
+        "Witch Trials, Dead Bars, & The Moss Piglets",
+        ["Witch Trials", "Dead Bars", "The Moss Piglets"],
+    ),
+    ("AC/DC Tribute Night", []),
+    ("AC/DC", ["AC/DC"]),
+    ("Dead Bars + more TBA", ["Dead Bars"]),
+    ("Late Show: Dead Bars / The Moss Piglets - 21+", ["Dead Bars", "The Moss Piglets"]),
+    ("Dead Bars (SOLD OUT)", ["Dead Bars"]),
+    ("坂本龍一 w/ Dead Bars", ["坂本龍一", "Dead Bars"]),
+    ("KEXP Presents: Dead Bars", ["Dead Bars"]),
     (
         "NYE Funk Party: The Hot Sauce Committee + DJ Supreme La Rock",
         ["The Hot Sauce Committee", "DJ Supreme La Rock"],
@@ -85,6 +98,7 @@ def test_a_joined_name_splits_only_when_both_parts_are_known_artists():
         ("DJ_Tall_Paul", "dj-tall-paul"),
         ("The The", "the"),
         ("!!!", ""),
+        ("坂本龍一", "坂本龍一"),
     ],
 )
 def test_one_identity_per_artist(name, slug):

@@ -1,7 +1,7 @@
 """A carpenter run: raw data into venues, artists and events, with its audit trail."""
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from carpenter.service import carpenter
@@ -137,7 +137,7 @@ class TestRepeats:
             "old": "Dead Bars",
             "new": "Dead Bars w/ Sleepy Stems",
         }
-        assert update.data["diff"]["lineups.blue_moon.1"] == {"old": None, "new": "sleepy-stems"}
+        assert update.data["diff"]["artists.1"] == {"old": None, "new": "sleepy-stems"}
         assert outcome.run.data["counts"] == {"create": 1, "update": 1}  # Sleepy Stems, the event
 
     def test_an_artist_dropped_from_the_lineup_no_longer_performs(self, store_raw):
@@ -250,14 +250,18 @@ class TestBadInput:
         assert outcome.ok
         (error,) = records("error")
         assert error.data["reason"] == "startDate 'next Tuesday' does not parse"
-        assert error.neighbours("changed").get() == raw
+        assert error.data["raw_data_id"] == raw.pk
+        assert not error.neighbours("changed").exists()  # records change venues, artists, events
         raw.refresh_from_db()
         assert raw.data["processed"] is False
         # Retried on the next run, and recorded again.
         run("blue_moon")
         assert len(records("error")) == 2
 
-    def test_one_failing_item_does_not_stop_the_batch(self, store_raw, monkeypatch):
+    @pytest.mark.parametrize(
+        "error", [IntegrityError("simulated conflict"), KeyError("simulated bug")]
+    )
+    def test_one_failing_item_does_not_stop_the_batch(self, store_raw, monkeypatch, error):
         from carpenter import builder as builder_module
 
         store_raw(
@@ -268,17 +272,29 @@ class TestBadInput:
 
         def fail_on_band_3(self, item, batch):
             if item.show.title == "Band 3":
-                from django.db import IntegrityError
-
-                raise IntegrityError("simulated conflict")
+                raise error
             return real(self, item, batch)
 
         monkeypatch.setattr(builder_module.Builder, "_place", fail_on_band_3)
         outcome = run("blue_moon")
         assert sorted(e.data["title"] for e in events()) == ["Band 0", "Band 1", "Band 2", "Band 4"]
-        (error,) = records("error")
-        assert "simulated conflict" in error.data["reason"]
+        (record,) = records("error")
+        assert "simulated" in record.data["reason"]
         assert outcome.run.data["counts"]["error"] == 1
+        assert outcome.run.data["status"] == "succeeded"
+
+    def test_a_venue_deleted_under_its_events_is_made_again(self, store_raw):
+        store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars", "2026-12-12T21:00")])
+        run("blue_moon")
+        venue = Node.objects.get_node("venue", slug="blue-moon-tavern")
+        with connection.cursor() as cursor:  # as a careless script would
+            cursor.execute("DELETE FROM nodes WHERE id = %s", [venue.pk])
+        outcome = run("blue_moon", process_all=True)
+        assert outcome.ok and not records("error")
+        (event,) = events()
+        new_venue = Node.objects.get_node("venue", slug="blue-moon-tavern")
+        assert event.data["venue_id"] == new_venue.pk
+        assert list(event.neighbours("hosts", "in")) == [new_venue]
 
 
 class TestSelection:
@@ -342,3 +358,117 @@ def test_statements_stay_flat_as_the_input_grows(store_raw):
     small = statements(100, 0)
     large = statements(1000, 100_000)  # ten times the items, two batches
     assert large <= 2 * small + 10, (small, large)
+
+
+class TestReports:
+    """Each raw item keeps its own report on its event, whatever order items come in."""
+
+    def test_two_shows_that_swap_slots_stay_two_with_their_artists(self, store_raw):
+        store_raw(
+            "blue_moon",
+            [
+                blue_moon_item("a1", "Sleepy Stems", "2026-12-12T19:00"),
+                blue_moon_item("a2", "Dead Bars", "2026-12-12T21:00"),
+            ],
+        )
+        run("blue_moon")
+        store_raw(
+            "blue_moon",
+            [
+                blue_moon_item("a1", "Sleepy Stems", "2026-12-12T21:00"),
+                blue_moon_item("a2", "Dead Bars", "2026-12-12T19:00"),
+            ],
+        )
+        run("blue_moon")
+        shows = {e.data["start_time"]: e for e in events()}
+        assert shows["19:00"].data["title"] == "Dead Bars"
+        assert shows["21:00"].data["title"] == "Sleepy Stems"
+        assert artists_of(shows["19:00"]) == ["Dead Bars"]
+        assert artists_of(shows["21:00"]) == ["Sleepy Stems"]
+        assert all(e.data["sources"] == ["blue_moon"] for e in shows.values())
+        assert Edge.objects.filter(relation="derived_from").count() == 2
+
+    @pytest.mark.parametrize("newcomer", ["a0", "a9"])  # before or after the mover
+    def test_a_show_moves_and_another_takes_its_slot(self, store_raw, newcomer):
+        store_raw("blue_moon", [blue_moon_item("a5", "Dead Bars", "2026-12-12T21:00")])
+        run("blue_moon")
+        store_raw(
+            "blue_moon",
+            [
+                blue_moon_item("a5", "Dead Bars", "2026-12-12T22:00"),
+                blue_moon_item(newcomer, "Sleepy Stems", "2026-12-12T21:00"),
+            ],
+        )
+        outcome = run("blue_moon")
+        assert outcome.ok and not records("error")
+        shows = {e.data["start_time"]: e for e in events()}
+        assert sorted(shows) == ["21:00", "22:00"]
+        assert artists_of(shows["21:00"]) == ["Sleepy Stems"]
+        assert artists_of(shows["22:00"]) == ["Dead Bars"]
+        assert shows["21:00"].data["sources"] == ["blue_moon"]
+
+    def test_two_items_of_one_source_for_one_show_keep_both_lineups(self, store_raw, listings):
+        store_raw(
+            "listings",
+            [
+                listing("L1", "Foo Band", "2026-12-12", "21:00", artists=["Foo Band"]),
+                listing("L2", "Foo Band + Bar Band", "2026-12-12", "21:00", artists=["Bar Band"]),
+            ],
+        )
+        run("listings")
+        (event,) = events()
+        assert artists_of(event) == ["Bar Band", "Foo Band"]
+        assert event.neighbours("derived_from").count() == 2
+
+    def test_a_source_that_leaves_an_event_no_longer_speaks_for_it(self, store_raw, listings):
+        store_raw("blue_moon", [blue_moon_item("a1", "Late Show: Dead Bars", "2026-12-12T21:00")])
+        store_raw(
+            "listings",
+            [listing("L1", "DEAD BARS", "2026-12-12", "21:00", url="https://t.invalid/1")],
+        )
+        run("blue_moon", "listings")
+        (event,) = events()
+        assert event.data["title"] == "Late Show: Dead Bars"
+        # The venue's site moves its show away: what is left at 21:00 is the listing's.
+        store_raw("blue_moon", [blue_moon_item("a1", "Late Show: Dead Bars", "2026-12-13T21:00")])
+        run("blue_moon")
+        left = Node.objects.get_node(
+            "event", venue_id=event.data["venue_id"], day="2026-12-12", start_time="21:00"
+        )
+        assert left.data["title"] == "DEAD BARS" and left.data["sources"] == ["listings"]
+        store_raw("listings", [listing("L1", "Dead Bars (new title)", "2026-12-12", "21:00")])
+        run("listings")
+        left.refresh_from_db()
+        assert left.data["title"] == "Dead Bars (new title)"
+
+    def test_a_show_whose_item_becomes_a_non_show_is_removed(self, store_raw):
+        store_raw(
+            "blue_moon", [blue_moon_item("a1", "Dead Bars w/ Sleepy Stems", "2026-12-12T21:00")]
+        )
+        run("blue_moon")
+        store_raw(
+            "blue_moon", [blue_moon_item("a1", "CLOSED for a private event", "2026-12-12T21:00")]
+        )
+        run("blue_moon")
+        assert events() == []
+        (removed,) = [r for r in records("update", "event") if "removed" in r.data["summary"]]
+        assert (
+            "its item is now skipped: the venue says there is no music" in removed.data["summary"]
+        )
+
+    def test_a_joined_name_of_two_known_artists_is_split(self, store_raw):
+        store_raw(
+            "blue_moon",
+            [
+                blue_moon_item("a1", "Dead Bars", "2026-12-12T21:00"),
+                blue_moon_item("a2", "Sleepy Stems", "2026-12-13T21:00"),
+                blue_moon_item("a3", "Dead Bars & Sleepy Stems", "2026-12-14T21:00"),
+            ],
+        )
+        run("blue_moon")  # one batch: the first two items make the names known
+        store_raw(
+            "blue_moon", [blue_moon_item("a4", "Sleepy Stems and Dead Bars", "2026-12-15T21:00")]
+        )
+        run("blue_moon")  # a later run: known from the database
+        names = sorted(a.data["name"] for a in Node.objects.labelled("artist"))
+        assert names == ["Dead Bars", "Sleepy Stems"]

@@ -165,13 +165,26 @@ class TestBadInput:
             "startDate '12/02/2026 9pm' does not parse",
             "not an object but str",
             "not an object but int",
-            "duplicate id 'good-early' in the same response; the first was kept",
+            "duplicate id 'good-early' with other content in the same response; the first was kept",
         }
         assert by_reason["not an object but str"]["item"] == "Closed for a private party"
         assert by_reason["no title"]["external_id"] == "no-title"
         assert by_reason["no id"]["summary"] == "item #2 of the response: no id"
         assert by_reason["no id"]["item"]["title"] == "A show without an id"
         assert by_reason["no id"]["external_id"] is None
+
+    def test_an_item_repeated_as_it_was_is_counted_once_not_an_error(self, tmp_path):
+        feed = json.loads(sample("blue_moon.json"))
+        first_day = next(iter(feed["eventsByDates"].values()))
+        first_day.append(dict(first_day[0]))  # a page that shifted: the same item again
+        path = tmp_path / "repeated.json"
+        path.write_text(json.dumps(feed))
+        outcome = ingest(["blue_moon"], from_path=path)
+        assert (stats(outcome).created, stats(outcome).unchanged, stats(outcome).errors) == (
+            59,
+            1,
+            0,
+        )
 
     def test_error_records_change_no_node(self):
         outcome = ingest(["blue_moon"], from_path=fixture_path("blue_moon", "bad-items.json"))

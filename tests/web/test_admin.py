@@ -182,3 +182,24 @@ def test_a_venue_can_be_edited_and_is_validated(admin_client, graph):
     assert good.status_code == 302
     venue.refresh_from_db()
     assert venue.data["name"] == "Blue Moon Tavern"
+
+
+def test_a_venue_with_events_cannot_be_deleted_but_an_empty_one_can(admin_client, graph):
+    busy, empty = graph.venue("Blue Moon Tavern"), graph.venue("Closed Venue")
+    graph.event(busy, "A show")
+    for model in ("venue", "node"):
+        url = f"/admin/graph/{model}/{busy.pk}/delete/"
+        assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert Node.objects.filter(pk=busy.pk).exists()
+    admin_client.post(f"/admin/graph/venue/{empty.pk}/delete/", {"post": "yes"})
+    assert not Node.objects.filter(pk=empty.pk).exists()
+
+
+def test_raw_data_an_event_comes_from_cannot_be_deleted(admin_client, graph):
+    venue, raw = graph.venue(), graph.raw()
+    graph.event(venue, "A show", raw=raw)
+    assert (
+        admin_client.post(f"/admin/graph/rawdata/{raw.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert Node.objects.filter(pk=raw.pk).exists()

@@ -81,7 +81,10 @@ def test_paginated(staff_client, graph):
 def test_artists_are_listed_in_billing_order(staff_client, graph):
     venue = graph.venue("Blue Moon Tavern")
     headliner, opener = graph.artist("Zed Leppelin"), graph.artist("Aardvarks")
-    lineups = {"blue_moon": [headliner.data["slug"], opener.data["slug"]]}
-    graph.event(venue, "Zed Leppelin w/ Aardvarks", artists=[opener, headliner], lineups=lineups)
+    lineup = [headliner.data["slug"], opener.data["slug"]]
+    report = {"source": "blue_moon", "lineup": lineup, "title": "Zed Leppelin w/ Aardvarks"}
+    graph.event(
+        venue, "Zed Leppelin w/ Aardvarks", artists=[opener, headliner], reports={"r1": report}
+    )
     (group,) = staff_client.get(reverse("dashboard:events")).context["data"].days
     assert [a.name for a in group.events[0].artists] == ["Zed Leppelin", "Aardvarks"]

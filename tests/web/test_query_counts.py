@@ -90,7 +90,9 @@ class World:
             g.run(kind="ingest", sources=["sea_monster"])
 
     def urls(self) -> dict[str, str]:
-        record = Node.objects.filter(label="carpenter_record").first()
+        # Records of one bulk write share a timestamp: pick one of a kind, by id.
+        records = Node.objects.labelled("carpenter_record").where(change_type="create")
+        record = records.order_by("id").first()
         return {
             "home": reverse("dashboard:home"),
             "runs": reverse("dashboard:runs"),
