@@ -21,6 +21,7 @@ RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\btrivia\b", "a trivia night, not a show"),
         (r"\bno (?:live )?music\b|\bclosed\b", "the venue says there is no music"),
         (r"\bprivate (?:event|party)\b", "a private event"),
+        (r"\bcancell?ed\b|\bpostponed\b", "the show is cancelled or postponed"),
         (r"^\W*(?:tba|tbd|to be announced)\W*$", "nothing announced yet (the title is TBA)"),
     )
 )

@@ -20,6 +20,8 @@ from ingest.items import Show
         ("CLOSED for a private event", "the venue says there is no music"),
         ("Private Party", "a private event"),
         ("TBA", "nothing announced yet (the title is TBA)"),
+        ("CANCELLED: Dead Bars w/ Sleepy Stems", "the show is cancelled or postponed"),
+        ("Dead Bars (postponed)", "the show is cancelled or postponed"),
         ("  t.b.a. ", None),  # not the bare word: kept, the carpenter finds no artists
         ("Sunday Jazz Jam", None),
         ("Dead Bars w/ TBA", None),
