@@ -28,6 +28,7 @@ from graph.schemas import SourceStats
 
 # Change types, as the contract names them, and the per-source counter each feeds.
 CREATE, UPDATE, NOOP, SKIP, ERROR = "create", "update", "noop", "skip", "error"
+CHANGE_TYPES = (CREATE, UPDATE, NOOP, SKIP, ERROR)
 STAT_OF = {
     CREATE: "created",
     UPDATE: "updated",
@@ -122,6 +123,10 @@ class RunLog:
         stats = self.stats.setdefault(source, SourceStats())
         setattr(stats, STAT_OF[change_type], getattr(stats, STAT_OF[change_type]) + count)
 
+    def totals(self) -> dict[str, int]:
+        """Counts by change type, zeros included: a run that changed nothing says so."""
+        return {change: self.counts.get(change, 0) for change in CHANGE_TYPES}
+
     def mark(self) -> tuple:
         """Remember where the log stands, to undo a batch that will not be stored."""
         return (
@@ -175,7 +180,7 @@ class RunLog:
             self.run.data.update(
                 status=status,
                 finished_at=timezone.now(),
-                counts={k: v for k, v in sorted(self.counts.items())},
+                counts=self.totals(),
                 per_source=self.stats,
                 error=error,
                 **extra,
@@ -196,7 +201,7 @@ class RunLog:
         self.run.data.update(
             status="failed",
             error=INTERRUPTED,
-            counts=dict(sorted(self.counts.items())),
+            counts=self.totals(),
             per_source=self.stats,
         )
         with suppress(Exception):

@@ -67,7 +67,7 @@ class TestBlueMoon:
         run_node = run("blue_moon").run
         data = run_node.data
         assert data["status"] == "succeeded" and data["finished_at"]
-        assert data["counts"] == {"create": 5, "skip": 1}
+        assert data["counts"] == {"create": 5, "update": 0, "noop": 0, "skip": 1, "error": 0}
         assert data["kinds"] == {
             "artist": {"create": 2},
             "event": {"create": 2},
@@ -106,7 +106,13 @@ class TestRepeats:
         before = graph_size()
         again = run("blue_moon")
         assert graph_size() == (before[0] + 1, before[1])  # only the new run node
-        assert again.run.data["counts"] == {}
+        assert again.run.data["counts"] == {
+            "create": 0,
+            "update": 0,
+            "noop": 0,
+            "skip": 0,
+            "error": 0,
+        }
         assert not again.run.neighbours("has_record").exists()
 
     def test_process_all_over_unchanged_data_reports_everything_unchanged(self, store_raw):
@@ -120,7 +126,13 @@ class TestRepeats:
         run("blue_moon")
         before = graph_size()
         again = run("blue_moon", process_all=True)
-        assert again.run.data["counts"] == {"noop": 2}
+        assert again.run.data["counts"] == {
+            "create": 0,
+            "update": 0,
+            "noop": 2,
+            "skip": 0,
+            "error": 0,
+        }
         assert graph_size() == (before[0] + 1, before[1])
 
     def test_a_changed_item_updates_its_event_with_a_diff(self, store_raw):
@@ -138,7 +150,13 @@ class TestRepeats:
             "new": "Dead Bars w/ Sleepy Stems",
         }
         assert update.data["diff"]["artists.1"] == {"old": None, "new": "sleepy-stems"}
-        assert outcome.run.data["counts"] == {"create": 1, "update": 1}  # Sleepy Stems, the event
+        assert outcome.run.data["counts"] == {
+            "create": 1,
+            "update": 1,
+            "noop": 0,
+            "skip": 0,
+            "error": 0,
+        }  # Sleepy Stems, the event
 
     def test_an_artist_dropped_from_the_lineup_no_longer_performs(self, store_raw):
         store_raw(

@@ -65,7 +65,7 @@ class TestFirstRun:
         assert run.data["finished_at"] is not None
         assert run.data["sources"] == ["blue_moon"]
         assert run.data["options"] == {"from": str(BLUE_MOON)}
-        assert run.data["counts"] == {"create": 59}
+        assert run.data["counts"] == {"create": 59, "update": 0, "noop": 0, "skip": 0, "error": 0}
         assert run.data["per_source"]["blue_moon"]["created"] == 59
         created = records(run)
         assert len(created) == 59
@@ -108,7 +108,13 @@ class TestRepeat:
             0,
             59,
         )
-        assert outcome.run.data["counts"] == {"noop": 59}
+        assert outcome.run.data["counts"] == {
+            "create": 0,
+            "update": 0,
+            "noop": 59,
+            "skip": 0,
+            "error": 0,
+        }
         assert Node.objects.count() == nodes + 1  # the run, and no record
         assert Edge.objects.count() == edges
         after = raw_items()
@@ -369,7 +375,13 @@ class TestInterruptions:
         assert len(raw_items()) == 500
         assert len(records(outcome.run)) == 500
         assert stats(outcome).created == 500
-        assert outcome.run.data["counts"] == {"create": 500}
+        assert outcome.run.data["counts"] == {
+            "create": 500,
+            "update": 0,
+            "noop": 0,
+            "skip": 0,
+            "error": 0,
+        }
 
     def test_ctrl_c_leaves_whole_batches_and_a_run_that_never_finished(self, big_feed):
         class Interrupting(QuietReporter):
