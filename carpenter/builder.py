@@ -20,6 +20,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
+
 from carpenter import events as ev
 from carpenter import skips
 from carpenter.artists import artist_slug, extract_artists
@@ -27,6 +29,7 @@ from carpenter.venues import VenueIndex, learn, new_venue_data, venue_slug
 from graph.audit import CREATE, ERROR, NOOP, SKIP, UPDATE, RunLog, diff
 from graph.models import Edge, Node
 from graph.schemas import GraphDataError
+from graph.store import chunked
 from ingest.items import ItemError, Show, VenueFacts
 from ingest.sources import UnknownSource, get_source
 
@@ -82,6 +85,7 @@ class EventBatch:
     by_key: dict[str, EventWork] = field(default_factory=dict)
     by_raw: dict[str, EventWork] = field(default_factory=dict)
     left_from: dict[str, EventWork] = field(default_factory=dict)
+    wanted: set[str] = field(default_factory=set)
 
     def add(self, work: EventWork) -> None:
         self.works.append(work)
@@ -195,6 +199,7 @@ class Builder:
         # Which names might be artists we know (whole, or each side of an "&")? Ask
         # the database once for the whole batch.
         wanted: set[str] = set()
+        spelled: dict[str, str] = {}  # the names the batch's items give whole, by slug
 
         def note(slug: str) -> bool:
             wanted.add(slug)
@@ -204,17 +209,20 @@ class Builder:
             names = item.show.artists
             if names is None:
                 names = extract_artists(item.show.title, note)
-            wanted.update(artist_slug(n) for n in names)
+            for name in names:
+                spelled.setdefault(artist_slug(name), name.strip())
+        wanted |= spelled.keys()
         self.artists.update(Node.objects.by_keys("artist", wanted - self.artists.keys()))
 
-        # Names of earlier items of this batch count as known for the later ones.
-        named: set[str] = set()
+        # Every name the batch gives counts as known, whatever the order of its items.
         new: dict[str, tuple[dict[str, str], Item]] = {}
         lineups: list[list[str]] = []
         for item in items:
             names = item.show.artists
             if names is None:
-                names = extract_artists(item.show.title, lambda s: s in self.artists or s in named)
+                names = extract_artists(
+                    item.show.title, lambda s: s in self.artists or s in spelled
+                )
             slugs = []
             for name in names:
                 slug = artist_slug(name)
@@ -222,8 +230,9 @@ class Builder:
                     continue
                 slugs.append(slug)
                 if slug not in self.artists and slug not in new:
-                    new[slug] = ({"name": name.strip(), "slug": slug}, item)
-            named.update(slugs)
+                    # As an item names it whole ("The Dreamers"), not as a piece of
+                    # "Kate & the Dreamers".
+                    new[slug] = ({"name": spelled.get(slug, name.strip()), "slug": slug}, item)
             lineups.append(list(dict.fromkeys(slugs)))
         if new:
             created = Node.objects.bulk_create_nodes("artist", [d for d, _ in new.values()])
@@ -237,6 +246,7 @@ class Builder:
 
     def _resolve_events(self, items: list[Item], skipped: list[tuple[Node, str]]) -> None:
         batch = self._load_events([i.raw for i in items] + [raw for raw, _ in skipped], items)
+        batch.wanted = {ev.event_key(i.venue.pk, i.show.day, i.show.start_time) for i in items}
         # Every item first leaves the event it described: its show may be elsewhere now.
         for item in items:
             self._leave(batch, item.raw, f"its show moved to {_when(item.show)}")
@@ -248,10 +258,17 @@ class Builder:
 
     def _load_events(self, raws: list[Node], items: list[Item]) -> EventBatch:
         """Load the events the batch may touch: those its items made, and at its slots."""
-        made = Edge.objects.filter(relation=DERIVED_FROM, target_id__in=[r.pk for r in raws])
-        previous = {edge.source_id: edge.source for edge in made.select_related("source")}
+        # Locked until the batch commits where the engine can (PostgreSQL): a run of
+        # another source may be writing the same events. SQLite serialises writers.
+        made = (
+            Edge.objects.filter(relation=DERIVED_FROM, target_id__in=[r.pk for r in raws])
+            .select_related("source")
+            .select_for_update(of=("source",))
+            .order_by("source_id")
+        )
+        previous = {edge.source_id: edge.source for edge in made}
         keys = [ev.event_key(i.venue.pk, i.show.day, i.show.start_time) for i in items]
-        at_slots = Node.objects.by_keys("event", keys)
+        at_slots = Node.objects.select_for_update().order_by("pk").by_keys("event", keys)
         events = {**previous, **{node.pk: node for node in at_slots.values()}}
         venues = dict(self.venues.by_id)
         wanted = {e.data["venue_id"] for e in events.values()} - venues.keys()
@@ -284,7 +301,13 @@ class Builder:
         target = batch.by_key.get(key)
         if target is None:
             mine = batch.left_from.get(raw.pk)
-            if mine is not None and mine.node and mine.empty and batch.by_key.get(mine.key) is mine:
+            if (
+                mine is not None
+                and mine.node is not None
+                and mine.empty
+                and batch.by_key.get(mine.key) is mine
+                and mine.key not in batch.wanted  # a show of this batch stays there
+            ):
                 # The show moved to a free slot: its event moves with it.
                 del batch.by_key[mine.key]
                 mine.data.update(venue_id=item.venue.pk, day=show.day, start_time=show.start_time)
@@ -325,23 +348,7 @@ class Builder:
         for work, node in zip(new, created, strict=True):
             work.node = node
 
-        links: list[tuple[Node, str, Node]] = []
-        stale: list[tuple[str, str, str]] = []
-        for work in [*new, *changed]:
-            old = work.original or {}
-            links += [(work.node, DERIVED_FROM, raw) for raw in work.joined]
-            stale += [(work.node.pk, DERIVED_FROM, raw_id) for raw_id in work.left]
-            if work.data["venue_id"] != old.get("venue_id"):
-                links.append((work.venue, HOSTS, work.node))
-                if old:
-                    stale.append((old["venue_id"], HOSTS, work.node.pk))
-            playing = set(ev.billing(work.data))
-            played = set(ev.billing(old)) if old else set()
-            # The slugs added come from this batch's items: their artists are in hand.
-            links += [(self.artists[s], PERFORMS_AT, work.node) for s in sorted(playing - played)]
-            stale += [(s, PERFORMS_AT, work.node.pk) for s in played - playing]
-        Edge.objects.bulk_link(links)
-        self._unlink(stale)
+        repaired = self._reconcile_edges([w for w in works if w.node is not None and not w.empty])
 
         for work in new:
             self._record(CREATE, "event", work.touched_by, work.node, self._describe(work))
@@ -356,23 +363,58 @@ class Builder:
             self._record(UPDATE, "event", work.touched_by, None, summary, diff=removed)
         for work in works:
             unchanged = work.node is not None and work.data == work.original
-            if unchanged and work.touched_by is not None:
+            if not unchanged or work.touched_by is None:
+                continue
+            if work.node.pk in repaired:
+                summary = f"{self._describe(work)}: its edges repaired"
+                changes = {"edges": repaired[work.node.pk]}
+                self._record(UPDATE, "event", work.touched_by, work.node, summary, diff=changes)
+            else:
                 self.log.tally(work.touched_by[0], NOOP, kind="event")
 
-    def _unlink(self, stale: list[tuple[str, str, str]]) -> None:
-        """Remove edges that no longer hold (artists are named by slug until looked up)."""
-        if not stale:
-            return
-        slugs = {s for s, rel, _ in stale if rel == PERFORMS_AT and s not in self.artists}
+    def _reconcile_edges(self, works: list[EventWork]) -> dict[str, dict[str, list[str]]]:
+        """Give each touched event exactly the edges its data calls for.
+
+        Wanted: ``hosts`` from its venue, ``derived_from`` to each raw item it reports,
+        ``performs_at`` from each artist its reports list. They are compared with the
+        edges it has (one query for the batch), not with what it had, so an edge lost
+        or left over (a node deleted behind the carpenter's back) is put right too.
+        Return, for events whose data did not change but whose edges did, what changed.
+        """
+        touched = [w for w in works if w.touched_by is not None]
+        slugs = {slug for w in touched for slug in ev.billing(w.data)} - self.artists.keys()
         self.artists.update(Node.objects.by_keys("artist", slugs))
-        edges = []
-        for source, relation, target in stale:
-            if relation == PERFORMS_AT:
-                if source not in self.artists:
-                    continue
-                source = self.artists[source].pk
-            edges.append((source, relation, target))
-        Edge.objects.bulk_unlink(edges)
+        known = {a.pk: a for a in self.artists.values()}
+        wanted: set[tuple[str, str, str]] = set()
+        for work in touched:
+            event = work.node.pk
+            known[event] = work.node
+            if work.venue is not None:
+                known[work.venue.pk] = work.venue
+                wanted.add((work.venue.pk, HOSTS, event))
+            wanted.update((event, DERIVED_FROM, raw_id) for raw_id in work.data["reports"])
+            known.update((raw.pk, raw) for raw in work.joined)
+            wanted.update(
+                (self.artists[s].pk, PERFORMS_AT, event)
+                for s in ev.billing(work.data)
+                if s in self.artists
+            )
+        have = _edges_of([w.node.pk for w in touched if w.original is not None])
+        missing = wanted - have
+        unknown = {end for triple in missing for end in (triple[0], triple[2])} - known.keys()
+        known.update((node.pk, node) for node in Node.objects.filter(pk__in=unknown))
+        Edge.objects.bulk_link([(known[s], rel, known[t]) for s, rel, t in sorted(missing)])
+        extra = have - wanted
+        Edge.objects.bulk_unlink(extra)
+
+        repaired: dict[str, dict[str, list[str]]] = {}
+        unchanged = {w.node.pk for w in touched if w.data == w.original}
+        for triple, side in [*((t, "new") for t in missing), *((t, "old") for t in extra)]:
+            event = triple[0] if triple[1] == DERIVED_FROM else triple[2]
+            if event in unchanged:
+                entry = repaired.setdefault(event, {"old": [], "new": []})
+                entry[side].append(f"{triple[1]} {triple[0] if event == triple[2] else triple[2]}")
+        return repaired
 
     def _describe(self, work: EventWork) -> str:
         venue = work.venue.data["name"] if work.venue is not None else "(a removed venue)"
@@ -408,6 +450,19 @@ def about_raw(log: RunLog, change_type: str, raw: Node, *, reason: str) -> None:
         reason=reason,
         raw_data_id=raw.pk,
     )
+
+
+def _edges_of(events: list[str]) -> set[tuple[str, str, str]]:
+    """Return the hosts, performs_at and derived_from edges of these events."""
+    edges: set[tuple[str, str, str]] = set()
+    for chunk in chunked(events):
+        edges.update(
+            Edge.objects.filter(
+                Q(source_id__in=chunk, relation=DERIVED_FROM)
+                | Q(target_id__in=chunk, relation__in=(HOSTS, PERFORMS_AT))
+            ).values_list("source_id", "relation", "target_id")
+        )
+    return edges
 
 
 def _slot(data: dict[str, Any]) -> tuple[str, str, str | None]:

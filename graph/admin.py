@@ -258,15 +258,22 @@ class GraphNodeAdmin(admin.ModelAdmin):
         )
 
     def holds_events(self, obj: Node | None) -> bool:
-        """A venue hosting events, or raw data events come from: deleting either would
-        leave events pointing at nothing. Merge the venue, or hide, instead."""
+        """Whether deleting ``obj`` would tear the graph the carpenter keeps.
+
+        A venue hosting events, an artist performing at them, raw data events come
+        from, or an event derived from raw data: the next run would rebuild them out of
+        step. Merge the venue, or hide the event, instead.
+        """
         if obj is None:
             return False
-        if obj.label == Label.VENUE:
-            return obj.out_edges.filter(relation=Relation.HOSTS).exists()
-        if obj.label == Label.RAW_DATA:
-            return obj.in_edges.filter(relation=Relation.DERIVED_FROM).exists()
-        return False
+        guarded = {
+            Label.VENUE: obj.out_edges.filter(relation=Relation.HOSTS),
+            Label.ARTIST: obj.out_edges.filter(relation=Relation.PERFORMS_AT),
+            Label.EVENT: obj.out_edges.filter(relation=Relation.DERIVED_FROM),
+            Label.RAW_DATA: obj.in_edges.filter(relation=Relation.DERIVED_FROM),
+        }
+        edges = guarded.get(obj.label)
+        return edges is not None and edges.exists()
 
     def get_actions(self, request: HttpRequest) -> dict:
         actions = super().get_actions(request)

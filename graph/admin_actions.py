@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -28,10 +29,14 @@ logger = logging.getLogger(__name__)
 
 def _set_hidden(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet, hidden: bool):
     """Set ``hidden`` on the selected nodes that need it, in one statement per batch."""
-    changed = [node for node in queryset if bool(node.data.get("hidden")) != hidden]
-    for node in changed:
-        node.data["hidden"] = hidden
-    Node.objects.bulk_update_data(changed)
+    # Read and write in one transaction, the rows locked where the engine can: a
+    # carpenter run writing the same events meanwhile must not be undone.
+    with transaction.atomic():
+        selected = queryset.select_for_update().order_by("pk")
+        changed = [node for node in selected if bool(node.data.get("hidden")) != hidden]
+        for node in changed:
+            node.data["hidden"] = hidden
+        Node.objects.bulk_update_data(changed)
     word = "Hidden" if hidden else "Shown again"
     for node in changed:
         modeladmin.log_change(request, node, f"{word} in the public listing.")

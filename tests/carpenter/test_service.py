@@ -490,3 +490,86 @@ class TestReports:
         run("blue_moon")  # a later run: known from the database
         names = sorted(a.data["name"] for a in Node.objects.labelled("artist"))
         assert names == ["Dead Bars", "Sleepy Stems"]
+
+
+class TestRepairs:
+    def test_process_all_puts_lost_edges_back(self, store_raw, listings):
+        store_raw(
+            "listings",
+            [listing("L1", "Dead Bars", "2026-12-12", "21:00", artists=["Dead Bars", "Kate"])],
+        )
+        run("listings")
+        (event,) = events()
+        with connection.cursor() as cursor:  # as a careless script would
+            cursor.execute("DELETE FROM edges WHERE relation = 'performs_at'")
+            cursor.execute("DELETE FROM edges WHERE relation = 'hosts'")
+        outcome = run("listings", process_all=True)
+        assert artists_of(event) == ["Dead Bars", "Kate"]
+        assert event.neighbours("hosts", "in").count() == 1
+        (repair,) = records("update", "event")
+        assert "its edges repaired" in repair.data["summary"]
+        assert len(repair.data["diff"]["edges"]["new"]) == 3
+        assert outcome.run.data["counts"]["update"] == 1
+        # Once repaired, a repeat finds nothing to do.
+        assert run("listings", process_all=True).run.data["counts"]["update"] == 0
+
+    def test_an_artist_deleted_and_named_again_performs_again(self, store_raw, listings):
+        store_raw(
+            "listings",
+            [listing("L1", "Dead Bars", "2026-12-12", "21:00", artists=["Dead Bars", "Kate"])],
+        )
+        run("listings")
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM nodes WHERE label = 'artist' AND key = 'kate'")
+        store_raw("listings", [listing("L2", "Kate", "2026-12-13", "21:00", artists=["Kate"])])
+        run("listings", process_all=True)
+        first = Node.objects.get_node(
+            "event", venue_id=events()[0].data["venue_id"], day="2026-12-12", start_time="21:00"
+        )
+        assert artists_of(first) == ["Dead Bars", "Kate"]
+
+
+def test_an_event_stays_with_the_show_that_stays_in_its_slot(store_raw, listings):
+    store_raw(
+        "listings",
+        [
+            listing("L1", "Dead Bars", "2026-12-12", "21:00"),
+            listing("L2", "Dead Bars!", "2026-12-12", "21:00"),
+        ],
+    )
+    run("listings")
+    (event,) = events()
+    event.data["hidden"] = True  # an operator hid it
+    Node.objects.bulk_update_data([event])
+    store_raw(
+        "listings",
+        [
+            listing("L1", "Dead Bars", "2026-12-12", "22:00"),
+            listing("L2", "Dead Bars (late)", "2026-12-12", "21:00"),
+        ],
+    )
+    run("listings")
+    stayed = Node.objects.get(pk=event.pk)
+    assert stayed.data["start_time"] == "21:00" and stayed.data["hidden"] is True
+    moved = Node.objects.get_node(
+        "event", venue_id=event.data["venue_id"], day="2026-12-12", start_time="22:00"
+    )
+    assert moved.data["hidden"] is False
+
+
+def test_a_joined_name_splits_the_same_whatever_the_order_in_a_batch(store_raw):
+    store_raw(
+        "blue_moon",
+        [
+            blue_moon_item("b0", "Kate & the Dreamers", "2026-12-12T21:00"),
+            blue_moon_item("b1", "Kate", "2026-12-13T21:00"),
+            blue_moon_item("b2", "The Dreamers", "2026-12-14T21:00"),
+        ],
+    )
+    run("blue_moon")
+    assert sorted(a.data["name"] for a in Node.objects.labelled("artist")) == [
+        "Kate",
+        "The Dreamers",
+    ]
+    again = run("blue_moon", process_all=True)
+    assert again.run.data["counts"]["update"] == 0

@@ -203,3 +203,16 @@ def test_raw_data_an_event_comes_from_cannot_be_deleted(admin_client, graph):
         == 403
     )
     assert Node.objects.filter(pk=raw.pk).exists()
+
+
+def test_artists_and_events_holding_the_graph_cannot_be_deleted(admin_client, graph):
+    venue, raw, artist = graph.venue(), graph.raw(), graph.artist("Dead Bars")
+    event = graph.event(venue, "A show", raw=raw, artists=[artist])
+    for model, node in (("artist", artist), ("event", event)):
+        assert (
+            admin_client.post(
+                f"/admin/graph/{model}/{node.pk}/delete/", {"post": "yes"}
+            ).status_code
+            == 403
+        )
+        assert Node.objects.filter(pk=node.pk).exists()
