@@ -224,11 +224,6 @@ class RunLog:
         stats = self.stats.setdefault(source, SourceStats())
         stats.seconds = round(stats.seconds + seconds, 3)
 
-    @property
-    def ok(self) -> bool:
-        """True when no source failed."""
-        return all(s.status != "failed" for s in self.stats.values())
-
 
 @dataclass
 class RunOutcome:

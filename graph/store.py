@@ -279,12 +279,8 @@ class EdgeManager(models.Manager):
 
     def unlink(self, source: Node | str, relation: str, target: Node | str) -> int:
         """Remove the link ``source -relation-> target``; return how many were removed."""
-        deleted, _ = self.filter(
-            source_id=getattr(source, "pk", source),
-            relation=relation,
-            target_id=getattr(target, "pk", target),
-        ).delete()
-        return deleted
+        link = (getattr(source, "pk", source), relation, getattr(target, "pk", target))
+        return self.bulk_unlink([link])
 
     def bulk_unlink(self, links: Iterable[tuple[str, str, str]]) -> int:
         """Remove many ``(source_id, relation, target_id)`` links; return how many went."""

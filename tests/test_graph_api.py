@@ -177,6 +177,13 @@ class TestWrites:
         ):
             Edge.objects.link(venue, "performs_at", artist)
 
+    def test_unlink_removes_one_link(self):
+        venue = make_venue()
+        show = make_event(venue, "2026-12-01")
+        assert Edge.objects.unlink(venue, "hosts", show) == 1
+        assert Edge.objects.unlink(venue, "hosts", show) == 0
+        assert not venue.neighbours("hosts").exists()
+
     def test_bulk_link_reports_new_links_only(self):
         venue = make_venue()
         shows = [make_event(venue, f"2026-12-{d:02d}") for d in range(1, 4)]

@@ -55,11 +55,6 @@ def node_url(node: Node | None) -> str | None:
     return reverse(PAGE_OF_LABEL[node.label], args=[node.pk])
 
 
-def admin_url(node: Node) -> str:
-    """Return the node's change page in the admin."""
-    return reverse("admin:graph_node_change", args=[node.pk])
-
-
 def parse_time(value: Any) -> dt.datetime | None:
     """Return an ISO timestamp from a node's data as an aware datetime (None if absent)."""
     if not value:
