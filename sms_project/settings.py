@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "graph",
     "ingest",
     "carpenter",
+    "web",
 ]
 
 MIDDLEWARE = [

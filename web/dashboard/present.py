@@ -2,7 +2,7 @@
 
 Templates stay free of logic and of custom tags: each page gets plain rows with the
 values already chosen and formatted, and the links already reversed. Everything here is
-pure (no queries): the queries live in ``graph.dashboard.queries``.
+pure (no queries): the queries live in ``web.dashboard.queries``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from graph.dashboard.queries import RUNS_PER_PAGE
+from web.dashboard.queries import RUNS_PER_PAGE
 
 pytestmark = pytest.mark.django_db
 

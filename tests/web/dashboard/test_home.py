@@ -72,8 +72,8 @@ def test_chart_of_changes_per_run(staff_client, graph):
 
 
 def test_chart_draws_stacked_segments(graph):
-    from graph.dashboard.charts import changes_chart
-    from graph.dashboard.queries import recent_runs
+    from web.dashboard.charts import changes_chart
+    from web.dashboard.queries import recent_runs
 
     venue = graph.venue()
     graph.run(

@@ -4,7 +4,7 @@ Changelists cost a fixed number of queries whatever the data size: columns come 
 each node's ``data`` or from annotations (correlated subqueries in the same SELECT),
 never from a query per row. Runs and records are read-only (an audit trail); nodes
 come from runs, so nothing is added by hand. Operators' actions live in
-``graph.admin_actions``; the HTML beside a node in ``graph.admin_display``.
+``web.admin_actions``; the HTML beside a node in ``web.admin_display``.
 """
 
 from __future__ import annotations
@@ -23,10 +23,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from graph import admin_actions
-from graph.admin_display import edges_table, json_block, records_table, status_badge
-from graph.dashboard.present import duration_text, node_url, parse_time
-from graph.dashboard.queries import RUN_STATUSES, known_sources
 from graph.expressions import JSONText
 from graph.labels import Label, Relation
 from graph.models import (
@@ -41,6 +37,10 @@ from graph.models import (
     RawData,
     Venue,
 )
+from web import admin_actions
+from web.admin_display import edges_table, json_block, records_table, status_badge
+from web.dashboard.present import duration_text, node_url, parse_time
+from web.dashboard.queries import RUN_STATUSES, known_sources
 
 admin.site.site_header = "SMS Graph"
 admin.site.site_title = "SMS Graph"

@@ -1,4 +1,4 @@
-"""The dashboard's pages: thin views over ``graph.dashboard.queries``."""
+"""The dashboard's pages: thin views over ``web.dashboard.queries``."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from graph.dashboard import queries
-from graph.dashboard.access import staff_required
-from graph.dashboard.charts import changes_chart
-from graph.dashboard.present import CHANGE_NAMES, pretty_json, safe_link
+from web.dashboard import queries
+from web.dashboard.access import staff_required
+from web.dashboard.charts import changes_chart
+from web.dashboard.present import CHANGE_NAMES, pretty_json, safe_link
 
 
 def query_without(query: QueryDict, *names: str) -> str:

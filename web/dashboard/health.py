@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from graph.dashboard import queries
+from web.dashboard import queries
 
 logger = logging.getLogger(__name__)
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from graph.dashboard.queries import EVENTS_PER_PAGE
 from tests.web.conftest import day
+from web.dashboard.queries import EVENTS_PER_PAGE
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from graph.dashboard.queries import RECORDS_PER_PAGE, RECORDS_PREVIEW
+from web.dashboard.queries import RECORDS_PER_PAGE, RECORDS_PREVIEW
 
 pytestmark = pytest.mark.django_db
 

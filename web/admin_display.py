@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from graph.dashboard.present import pretty_json
 from graph.expressions import JSONText
 from graph.labels import Relation
 from graph.models import Node
+from web.dashboard.present import pretty_json
 
 EDGES_SHOWN = 50
 RECORDS_SHOWN = 50

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from graph.dashboard.present import RunRow
+from web.dashboard.present import RunRow
 
 # What is stacked, bottom to top, and the legend's words for it.
 SERIES = (("create", "created"), ("update", "updated"), ("error", "errors"))

@@ -19,6 +19,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from carpenter import merge as merging
+from carpenter import service
 from graph.models import Node
 
 if TYPE_CHECKING:
@@ -64,8 +66,6 @@ def unhide(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet) -> 
 @admin.action(description="Re-process with the carpenter", permissions=["process"])
 def reprocess(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
     """Run the carpenter over exactly the selected raw data, recorded as a carpenter run."""
-    from carpenter import service  # imported here: the admin loads before the pipeline
-
     raw_ids = list(queryset.values_list("pk", flat=True))
     sources = sorted({node.data.get("source", "") for node in queryset} - {""})
     try:
@@ -102,12 +102,10 @@ def merge(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet) -> H
     by_id = {venue.pk: venue for venue in venues}
     keep_id = request.POST.get("keep")
     if request.POST.get("confirm") == "yes" and keep_id in by_id:
-        from carpenter.merge import merge_venues  # the carpenter owns merging
-
         keep = by_id.pop(keep_id)
         duplicate = next(iter(by_id.values()))
         try:
-            run = merge_venues(keep, duplicate, trigger="admin")
+            run = merging.merge_venues(keep, duplicate, trigger="admin")
         except Exception as error:
             logger.exception("merging venue %s into %s failed", duplicate.pk, keep.pk)
             modeladmin.message_user(request, f"The merge failed: {error}", messages.ERROR)

@@ -8,8 +8,6 @@ carpenter's real ``carpenter()`` and ``merge_venues()``.
 
 from __future__ import annotations
 
-import sys
-import types
 from dataclasses import dataclass
 
 import pytest
@@ -17,6 +15,8 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
+from carpenter import merge as merging
+from carpenter import service
 from graph.audit import RunLog
 from graph.models import Edge, Node
 from tests.conftest import SAMPLES
@@ -107,8 +107,6 @@ def fake_run(sources: list[str], options: dict) -> Node:
 
 class TestReprocess:
     def test_calls_the_carpenter_with_the_selection(self, admin_client, graph, monkeypatch):
-        from carpenter import service
-
         calls = []
 
         def carpenter(sources, *, raw_ids=None, trigger="command", **kwargs):
@@ -128,8 +126,6 @@ class TestReprocess:
     def test_a_failing_carpenter_is_one_line_for_the_operator(
         self, admin_client, graph, monkeypatch
     ):
-        from carpenter import service
-
         def broken(*args, **kwargs):
             raise RuntimeError("the source lock is held by another run")
 
@@ -191,9 +187,7 @@ class TestMerge:
             calls.append((keep.pk, duplicate.pk, trigger))
             return fake_run(["admin"], {"action": "merge_venues"})
 
-        monkeypatch.setitem(
-            sys.modules, "carpenter.merge", types.SimpleNamespace(merge_venues=merge_venues)
-        )
+        monkeypatch.setattr(merging, "merge_venues", merge_venues)
         response = act(
             admin_client, "venue", "merge", [keep, duplicate], keep=keep.pk, confirm="yes"
         )
