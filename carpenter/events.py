@@ -19,7 +19,20 @@ from ingest.items import Show
 
 # Fields the reports give and the event takes from the highest-ranked one. The key
 # fields (venue, day, start time) decide which event a report belongs to.
-MERGED_FIELDS = ("title", "end_time", "description", "url", "image_url")
+MERGED_FIELDS = (
+    "title",
+    "end_time",
+    "description",
+    "url",
+    "image_url",
+    "ticket_url",
+    "price_low",
+    "price_high",
+    "currency",
+    "age_limit",
+    "genres",
+)
+_EMPTY = (None, "", [], ())
 # Derived bookkeeping, left out of an event's diff in favour of what it means.
 BOOKKEEPING = ("reports", "field_sources")
 
@@ -40,8 +53,13 @@ def report(source: str, show: Show, lineup: list[str]) -> dict[str, Any]:
     return {
         "source": source,
         "lineup": lineup,
-        **{field: getattr(show, field) for field in MERGED_FIELDS},
+        "status": show.status,
+        **{field: _stored(getattr(show, field)) for field in MERGED_FIELDS},
     }
+
+
+def _stored(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def new_event(venue_id: str, show: Show) -> dict[str, Any]:
@@ -61,12 +79,14 @@ def resolve(data: dict[str, Any], priority: Callable[[str], int] = rank) -> dict
     resolved = {**data, "field_sources": {}}
     for field in MERGED_FIELDS:
         for report_ in reports:
-            if report_.get(field) not in (None, ""):
+            if report_.get(field) not in _EMPTY:
                 resolved[field] = report_[field]
                 resolved["field_sources"][field] = report_["source"]
                 break
         else:
-            if field != "title":  # an event keeps a title while it has none to take
+            if field == "genres":
+                resolved[field] = []
+            elif field != "title":  # an event keeps a title while it has none to take
                 resolved[field] = None
     resolved["sources"] = list(dict.fromkeys(r["source"] for r in reports))
     return resolved

@@ -50,6 +50,12 @@ Slug = Annotated[str, AfterValidator(_check_slug)]
 Timestamp = dt.datetime
 NonEmpty = Annotated[str, Field(min_length=1)]
 ChangeType = Literal["create", "update", "noop", "skip", "error"]
+EventStatus = Literal["scheduled", "cancelled"]
+ShowStatus = Literal["scheduled", "cancelled", "postponed"]
+AgeLimit = Annotated[str, Field(min_length=1, max_length=40)]
+Genre = Annotated[str, Field(min_length=1, max_length=60)]
+Price = Annotated[float, Field(ge=0, le=100_000)]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 RunStatus = Literal["running", "succeeded", "partial", "failed"]
 SourceStatus = Literal["running", "succeeded", "failed", "skipped"]
 
@@ -87,6 +93,8 @@ class VenueData(NodeData):
     """Longitude in degrees."""
     url: str | None = None
     """The venue's own site."""
+    neighbourhood: str | None = None
+    """The part of the city it is in ("Capitol Hill", "Ballard"), for fans to filter by."""
     hidden: bool = False
     """True hides the venue and its shows from the public listing; nothing is deleted."""
 
@@ -124,6 +132,20 @@ class EventReport(BaseModel):
     """Its link to the show or its tickets."""
     image_url: str | None = None
     """Its poster or photo."""
+    status: ShowStatus = "scheduled"
+    """What the source says of the show: scheduled, cancelled or postponed."""
+    ticket_url: str | None = None
+    """Its link to buy tickets, when apart from ``url``."""
+    price_low: Price | None = None
+    """The cheapest ticket it states, in ``currency`` (0 for a free show)."""
+    price_high: Price | None = None
+    """The dearest ticket it states (equal to ``price_low`` for a single price)."""
+    currency: Currency | None = None
+    """ISO 4217 code of its prices."""
+    age_limit: AgeLimit | None = None
+    """Who may come, as it states it: "21+", "all ages"."""
+    genres: list[Genre] = []
+    """The styles it files the show under."""
 
 
 class EventData(NodeData):
@@ -153,6 +175,20 @@ class EventData(NodeData):
     """Where to read about or buy tickets for the show."""
     image_url: str | None = None
     """A poster or photo."""
+    status: EventStatus = "scheduled"
+    """scheduled, or cancelled (a source says so, or no source reports the show any more)."""
+    ticket_url: str | None = None
+    """Where to buy tickets, when a source links it apart from ``url``."""
+    price_low: Price | None = None
+    """The cheapest ticket, in ``currency``, when a source states it (0: free)."""
+    price_high: Price | None = None
+    """The dearest ticket, when a source states it."""
+    currency: Currency | None = None
+    """ISO 4217 code of the prices."""
+    age_limit: AgeLimit | None = None
+    """Who may come: "21+", "18+", "all ages", when a source states it."""
+    genres: list[Genre] = []
+    """The styles sources file the show under."""
     sources: list[str] = []
     """Sources that reported this show, highest-ranked first."""
     field_sources: dict[str, str] = {}

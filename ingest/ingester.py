@@ -67,11 +67,16 @@ class Fetched:
     bodies: the response bodies, in order (pages of a paged source).
     error: the one-line reason the source failed; None when it did not.
     seconds: how long fetching took.
+    complete: True when the bodies hold every item of the window the source covers
+        (every page read); only a complete fetch may tell that an item has gone.
+    shortfall: why the fetch is not complete, in one line (kept in the run).
     """
 
     bodies: list[bytes] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
+    complete: bool = True
+    shortfall: str | None = None
 
 
 IngestOutcome = RunOutcome

@@ -46,6 +46,13 @@ class Show:
     venue: where it is, for multi-venue sources; None means the source's own venue.
     artists: the performers when the source lists them; None means "not listed" (the
         carpenter then reads them from the title).
+    status: what the source says of the show: "scheduled", "cancelled" or "postponed".
+    ticket_url: where to buy tickets, when the source links it apart from ``url``.
+    price_low, price_high: the cheapest and dearest ticket, in ``currency``, when stated
+        (equal for a single price; 0 for a free show).
+    currency: ISO 4217 code of the prices ("USD").
+    age_limit: who may come, as the venue states it: "21+", "18+", "all ages".
+    genres: the styles the source files the show under, as it names them.
     """
 
     title: str
@@ -57,6 +64,13 @@ class Show:
     image_url: str | None = None
     venue: VenueFacts | None = None
     artists: tuple[str, ...] | None = None
+    status: str = "scheduled"
+    ticket_url: str | None = None
+    price_low: float | None = None
+    price_high: float | None = None
+    currency: str | None = None
+    age_limit: str | None = None
+    genres: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

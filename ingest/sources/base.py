@@ -46,6 +46,9 @@ class Source(ABC):
     """The largest response body accepted; a larger one fails the source."""
     requests_per_second: ClassVar[float | None] = None
     """The most requests a second the source allows (None: no pacing beyond one GET)."""
+    whole_window: ClassVar[bool] = True
+    """True when a complete fetch lists every show of the days it covers, so an item
+    missing from it has gone; False for sources that list only some (a "top 20")."""
 
     @property
     def sample_path(self) -> Path:
