@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from graph.audit import RunLog, diff
 from graph.models import Edge, Node
+from tests.web.browser import browser  # noqa: F401  (the fixture, for browser tests)
 
 SCRIPT_TITLE = "<script>alert(1)</script><b>x</b>"
 ESCAPED_TITLE = "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;"

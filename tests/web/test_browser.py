@@ -1,54 +1,18 @@
-"""Headless Chromium through the site as an operator uses it, with screenshots.
-
-Drives Debian's Chromium (/usr/bin/chromium) with Playwright; Playwright's own browser
-download does not work here. Screenshots go to screenshots/ (git-ignored), at desktop
-(1280 px) and phone (390 px) widths.
-"""
+"""Headless Chromium through the site as an operator uses it, with screenshots
+(``tests.web.browser``)."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.web.browser import BROWSER_MARKS, WIDTHS, open_page, shoot
 from tests.web.conftest import SCRIPT_TITLE, Graph
 
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
+expect = pytest.importorskip("playwright.sync_api").expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API runs an event loop in this thread; the live server's ORM
-    # calls happen in its own thread, and the test's own ones are plain setup.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -139,17 +103,10 @@ def site(db, django_user_model):
     return {"run": run, "showbox": showbox, "events": events}
 
 
-def shoot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_an_operator_goes_through_the_site(browser, live_server, site, width):
-    context = browser.new_context(viewport=WIDTHS[width])
-    page = context.new_page()
-    scripts_ran = []
-    page.on("dialog", lambda dialog: (scripts_ran.append(dialog.message), dialog.dismiss()))
+    watched = open_page(browser, width)
+    page = watched.page
     base = live_server.url
 
     # Logging in: the dashboard sends us to the log-in page and back.
@@ -226,5 +183,5 @@ def test_an_operator_goes_through_the_site(browser, live_server, site, width):
     page.click("text=Log out")
     page.wait_for_url(re.compile(r".*/accounts/login/"))
 
-    assert scripts_ran == []  # no scraped script ever ran
-    context.close()
+    assert watched.dialogs == []  # no scraped script ever ran
+    watched.close()
