@@ -6,8 +6,11 @@ A page is ``{"_embedded": {"events": [...]}, "page": {"size", "totalPages", "num
 ``_embedded`` its ``venues[]`` (name, address, city, postal code, location with the
 coordinates as strings) and ``attractions[]`` (the artists, absent for some events).
 
-The API allows 5 requests a second and pages only while ``size * page < 1000``; a
-search with more results than that is read up to that depth.
+The API allows 5 requests a second and pages only while ``size * page < 1000``. A
+search with more results than that is read in date windows: when a search reaches that
+depth, the next one starts at the start of the last event read (``dates.start.dateTime``,
+UTC), until a search ends within the depth. Events at that very moment come twice; the
+ingester counts the copy as unchanged.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from ingest.fetch import FetchError, one_line
+from ingest.fetch import FetchError, Pages, Validators, one_line
 from ingest.items import ItemError, ResponseError, Show, VenueFacts
 from ingest.reading import (
     clock_time,
@@ -32,10 +35,11 @@ from ingest.reading import (
     text,
     web_url,
 )
-from ingest.sources.base import Fetcher, Source
+from ingest.sources.base import DOCUMENTED_API, Fetcher, Source
 
 API_URL = "https://app.ticketmaster.com/discovery/v2/events.json"
 DEEP_PAGING_LIMIT = 1000  # the API serves a page only while size * page < 1000
+MAX_WINDOWS = 20  # 20 searches of 1,000 events: far more than a city lists
 # Preferred image shapes, best first; within a shape the widest wins.
 IMAGE_RATIOS = ("16_9", "3_2", "4_3")
 # Counters the API refreshes on every call (``upcomingEvents`` of each venue and
@@ -49,6 +53,8 @@ class Ticketmaster(Source):
     sample = "ticketmaster.json"
     secret = "TICKETMASTER_API_KEY"
     requests_per_second = 5
+    platform = "Ticketmaster Discovery API"
+    terms = DOCUMENTED_API
     page_size = 200
     """Events per page: the API's maximum, so that the paging limit reaches furthest."""
 
@@ -71,23 +77,35 @@ class Ticketmaster(Source):
             "page": page,
         }
 
-    async def fetch(self, client: Fetcher) -> list[bytes]:
-        """Fetch page after page until the last one, or the API's paging limit."""
-        bodies: list[bytes] = []
-        # One window for every page, so that the pages are of the same search.
+    async def fetch(self, client: Fetcher, validators: Validators | None = None) -> Pages:
+        """Fetch page after page, in date windows past the API's depth limit."""
+        pages = Pages()
         since = timezone.now().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        page = 0
-        while True:
-            try:
-                query = self.params(page, since)
-                body = await client.get(self.url(), params=query, source=self.name)
-            except FetchError as error:
-                raise _explained(error) from None
-            bodies.append(body)
-            total_pages = _total_pages(body)
-            page += 1
-            if page >= total_pages or page * self.page_size >= DEEP_PAGING_LIMIT:
-                return bodies
+        for _window in range(MAX_WINDOWS):
+            page = 0
+            while True:
+                try:
+                    query = self.params(page, since)
+                    body = await client.get(self.url(), params=query, source=self.name)
+                except FetchError as error:
+                    if not pages.bodies:
+                        raise _explained(error) from None
+                    return pages.stop(f"page {page + 1} from {since} failed: {_explained(error)}")
+                pages.bodies.append(body)
+                page += 1
+                if page >= _total_pages(body):
+                    return pages
+                if page * self.page_size >= DEEP_PAGING_LIMIT:
+                    break
+            # The depth limit: search again from the last event read.
+            last = _last_start(body)
+            if last is None or last <= since:
+                return pages.stop(
+                    f"more than {DEEP_PAGING_LIMIT:,} events from {since} and no later start "
+                    "to search from"
+                )
+            since = last
+        return pages.stop(f"stopped after {MAX_WINDOWS} date windows of {DEEP_PAGING_LIMIT:,}")
 
     def split(self, body: bytes) -> Iterable[Any]:
         page = _page(body)
@@ -153,6 +171,16 @@ def _page(body: bytes) -> dict[str, Any]:
 def _total_pages(body: bytes) -> int:
     total = _dig(_page(body), "page", "totalPages")
     return total if isinstance(total, int) and not isinstance(total, bool) else 1
+
+
+def _last_start(body: bytes) -> str | None:
+    """Return the UTC start (``dates.start.dateTime``) of a page's last timed event."""
+    events = _dig(_page(body), "_embedded", "events")
+    for event in reversed(events if isinstance(events, list) else []):
+        start = _dig(event, "dates", "start", "dateTime")
+        if isinstance(start, str) and len(start) == 20 and start.endswith("Z"):
+            return start
+    return None
 
 
 def _explained(error: FetchError) -> FetchError:
