@@ -356,9 +356,7 @@ class HttpFetcher:
         if delay:
             self._pace(url.host, policy).slow_to(1.0 / min(float(delay), MAX_CRAWL_DELAY))
 
-    async def _read_robots(
-        self, origin: str, policy: SourcePolicy, source: str
-    ) -> Protego | None:
+    async def _read_robots(self, origin: str, policy: SourcePolicy, source: str) -> Protego | None:
         """Return the rules of ``origin``'s robots.txt; None when it has none (RFC 9309).
 
         A 4xx means "no rules"; a server error or no answer means "crawl nothing".

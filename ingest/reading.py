@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import html
+import json
 import math
 import re
 from collections.abc import Iterator
@@ -13,9 +14,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ingest.items import ItemError
+from ingest.items import ItemError, ResponseError
 
 _SPACES = re.compile(r"\s+")
 
@@ -23,6 +24,30 @@ _SPACES = re.compile(r"\s+")
 def local_zone() -> ZoneInfo:
     """The city's time zone: days and times of shows are local to it."""
     return ZoneInfo(settings.TIME_ZONE)
+
+
+def json_body(body: bytes, *, want: type = dict) -> Any:
+    """Return a response body parsed as JSON of the type ``want``; raise ``ResponseError``."""
+    try:
+        value = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        raise ResponseError(f"not JSON: {error}") from None
+    if not isinstance(value, want):
+        kind = "object" if want is dict else "list" if want is list else want.__name__
+        raise ResponseError(f"the response is not a JSON {kind}")
+    return value
+
+
+def dig(value: Any, *path: str | int) -> Any:
+    """Return ``value[path[0]][path[1]]...``, or None where the shape does not fit."""
+    for step in path:
+        if isinstance(step, int):
+            if not isinstance(value, list) or not -len(value) <= step < len(value):
+                return None
+        elif not isinstance(value, dict):
+            return None
+        value = value[step] if isinstance(step, int) else value.get(step)
+    return value
 
 
 def need(payload: Any, key: str) -> Any:
@@ -40,6 +65,20 @@ def text(value: Any, *, field: str = "text") -> str:
     if not isinstance(value, (str, int, float)):
         raise ItemError(f"{field} is not text but {type(value).__name__}")
     return _SPACES.sub(" ", html.unescape(str(value))).strip()
+
+
+def optional_text(value: Any) -> str | None:
+    """Return ``value`` as one line of text when it is a non-empty string, else None."""
+    if not isinstance(value, str):
+        return None
+    return text(value) or None
+
+
+def node_text(node: LexborNode | None) -> str | None:
+    """Return the text of an HTML element as one line (None for no element or no text)."""
+    if node is None:
+        return None
+    return " ".join(node.text(deep=True, separator=" ").split()) or None
 
 
 def plain(markup: str | None) -> str | None:
@@ -246,6 +285,13 @@ def prices(*values: Any) -> tuple[float | None, float | None]:
     """Return the lowest and highest of the prices among ``values`` (None when none)."""
     found = [p for p in (price(v) for v in values) if p is not None]
     return (min(found), max(found)) if found else (None, None)
+
+
+def currency(value: Any) -> str | None:
+    """Return an ISO 4217 currency code ("USD"), or None for anything else."""
+    if isinstance(value, str) and re.fullmatch(r"[A-Za-z]{3}", value.strip()):
+        return value.strip().upper()
+    return None
 
 
 def age_limit(value: Any) -> str | None:

@@ -28,10 +28,14 @@ from ingest.items import ItemError, ResponseError, Show, VenueFacts
 from ingest.reading import (
     clock_time,
     coordinate,
+    currency,
+    dig,
     identifier,
     iso_day,
     need,
     plain,
+    prices,
+    show_status,
     text,
     web_url,
 )
@@ -122,7 +126,7 @@ class Ticketmaster(Source):
         title = text(need(payload, "name"), field="name")
         if not title:
             raise ItemError("no name")
-        start = _dig(payload, "dates", "start")
+        start = dig(payload, "dates", "start")
         if not isinstance(start, dict) or not start.get("localDate"):
             raise ItemError("no dates.start.localDate (the date is to be announced)")
         day = iso_day(start["localDate"], field="dates.start.localDate")
@@ -142,6 +146,9 @@ class Ticketmaster(Source):
             image_url=_image(payload.get("images")),
             venue=venue,
             artists=_artists(embedded.get("attractions")),
+            status=show_status(dig(payload, "dates", "status", "code")),
+            **_prices(payload.get("priceRanges")),
+            genres=_genres(payload.get("classifications")),
         )
 
 
@@ -162,22 +169,22 @@ def _page(body: bytes) -> dict[str, Any]:
         raise ResponseError(f"not JSON: {error}") from None
     if not isinstance(page, dict):
         raise ResponseError("the response is not a JSON object")
-    fault = _dig(page, "fault", "faultstring") or _dig(page, "errors", 0, "detail")
+    fault = dig(page, "fault", "faultstring") or dig(page, "errors", 0, "detail")
     if fault:
         raise ResponseError(one_line(f"the API answered with an error: {fault}"))
     return page
 
 
 def _total_pages(body: bytes) -> int:
-    total = _dig(_page(body), "page", "totalPages")
+    total = dig(_page(body), "page", "totalPages")
     return total if isinstance(total, int) and not isinstance(total, bool) else 1
 
 
 def _last_start(body: bytes) -> str | None:
     """Return the UTC start (``dates.start.dateTime``) of a page's last timed event."""
-    events = _dig(_page(body), "_embedded", "events")
+    events = dig(_page(body), "_embedded", "events")
     for event in reversed(events if isinstance(events, list) else []):
-        start = _dig(event, "dates", "start", "dateTime")
+        start = dig(event, "dates", "start", "dateTime")
         if isinstance(start, str) and len(start) == 20 and start.endswith("Z"):
             return start
     return None
@@ -188,25 +195,13 @@ def _explained(error: FetchError) -> FetchError:
     if error.status != 401:
         return error
     try:
-        fault = _dig(json.loads(error.detail), "fault", "faultstring")
+        fault = dig(json.loads(error.detail), "fault", "faultstring")
     except ValueError:
         fault = None
     said = f" ({one_line(fault, 80)})" if isinstance(fault, str) else ""
     return FetchError(
         f"HTTP 401: the API key was refused{said}; check TICKETMASTER_API_KEY", status=401
     )
-
-
-def _dig(value: Any, *path: str | int) -> Any:
-    """Return ``value[path[0]][path[1]]...``, or None where the shape does not fit."""
-    for step in path:
-        if isinstance(step, int):
-            if not isinstance(value, list) or len(value) <= step:
-                return None
-        elif not isinstance(value, dict):
-            return None
-        value = value[step] if isinstance(step, int) else value.get(step)
-    return value
 
 
 def _venue(venues: Any) -> VenueFacts | None:
@@ -217,16 +212,16 @@ def _venue(venues: Any) -> VenueFacts | None:
     name = text(venue.get("name") or "", field="venue name")
     if not name:
         return None
-    lines = [_dig(venue, "address", key) for key in ("line1", "line2")]
+    lines = [dig(venue, "address", key) for key in ("line1", "line2")]
     address = ", ".join(text(line) for line in lines if isinstance(line, str) and line.strip())
-    city, postal_code = _dig(venue, "city", "name"), venue.get("postalCode")
+    city, postal_code = dig(venue, "city", "name"), venue.get("postalCode")
     return VenueFacts(
         name=name,
         address=address or None,
         city=text(city) if isinstance(city, str) and city.strip() else None,
         postal_code=text(postal_code) if isinstance(postal_code, (str, int)) else None,
-        latitude=coordinate(_dig(venue, "location", "latitude"), limit=90),
-        longitude=coordinate(_dig(venue, "location", "longitude"), limit=180),
+        latitude=coordinate(dig(venue, "location", "latitude"), limit=90),
+        longitude=coordinate(dig(venue, "location", "longitude"), limit=180),
         url=web_url(venue.get("url")),
     )
 
@@ -238,6 +233,29 @@ def _artists(attractions: Any) -> tuple[str, ...] | None:
     names = (a.get("name") for a in attractions if isinstance(a, dict))
     cleaned = (text(name) for name in names if isinstance(name, str))
     return tuple(name for name in dict.fromkeys(cleaned) if name)
+
+
+def _prices(ranges: Any) -> dict[str, Any]:
+    """Return the price fields of a Show from ``priceRanges`` (min, max, currency)."""
+    if not isinstance(ranges, list):
+        return {}
+    usable = [r for r in ranges if isinstance(r, dict)]
+    low, high = prices(*(r.get("min") for r in usable), *(r.get("max") for r in usable))
+    if low is None:
+        return {}
+    code = next((currency(r.get("currency")) for r in usable if currency(r.get("currency"))), None)
+    return {"price_low": low, "price_high": high, "currency": code}
+
+
+def _genres(classifications: Any) -> tuple[str, ...]:
+    """Return the genre and subgenre names of the event, "Undefined" left out."""
+    found = []
+    for entry in classifications if isinstance(classifications, list) else []:
+        for level in ("genre", "subGenre"):
+            name = dig(entry, level, "name")
+            if isinstance(name, str) and text(name) and text(name) != "Undefined":
+                found.append(text(name)[:60])
+    return tuple(dict.fromkeys(found))
 
 
 def _image(images: Any) -> str | None:
