@@ -3,7 +3,7 @@
 ``https://www.kexp.org/events/kexp-events/`` lists events under ``h2`` day headings
 ("Wednesday, 9 December 2026"), each an ``article.EventItem`` with the time in
 ``.EventItem-DateTime h5`` ("noon", "7 p.m."), the title and link in
-``.EventItem-body h3 a``, the place in ``.EventItem-body .u-h3 a`` (KEXP's own
+``.EventItem-body h3 a``, the place in ``.EventItem-body .u-lightWeight a`` (KEXP's own
 Gathering Space, or another venue) and ``.EventItem-description``. Known from
 nspilman/rust-venue-scraper (its KEXP reader). Sessions "not open to the public"
 are read like any other item; whether to list them is the carpenter's rule.
@@ -79,7 +79,7 @@ class Kexp(Source):
                     "time": node_text(node.css_first(".EventItem-DateTime h5")),
                     "title": node_text(link),
                     "url": url,
-                    "location": node_text(node.css_first(".EventItem-body .u-h3 a")),
+                    "location": node_text(node.css_first(".EventItem-body .u-lightWeight a")),
                     "description": node_text(node.css_first(".EventItem-description")),
                 }
             )
