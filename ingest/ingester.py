@@ -264,7 +264,8 @@ def _run(
     if saved is not None:
         responses = saved
     else:
-        responses = _fetch_all(runnable, fetcher, reporter, last_validators(runnable))
+        known = last_validators(runnable, before=log.run)
+        responses = _fetch_all(runnable, fetcher, reporter, known)
     for source in runnable:
         started = time.monotonic()
         fetched = responses[source.name]
@@ -307,16 +308,20 @@ def _keep_fetch_facts(
         reporter.note(source.name, f"incomplete: {fetched.shortfall}")
 
 
-def last_validators(sources: Sequence[Source]) -> dict[str, Validators]:
+def last_validators(
+    sources: Sequence[Source], *, before: Node | None = None
+) -> dict[str, Validators]:
     """Return each source's ETag and Last-Modified from its last ingest run, if it
     succeeded with them; a run that failed, read a file or stored nothing gives none.
 
-    Newest runs are read first until every source is found (``manage.py sources``
-    reads them the same way).
+    before: the run asking, left out. Newest runs are read first until every source
+    is found (``manage.py sources`` reads them the same way).
     """
     waiting = {source.name for source in sources}
     found: dict[str, Validators] = {}
     runs = Node.objects.labelled(RUN).order_by("-created_at")
+    if before is not None:
+        runs = runs.exclude(pk=before.pk)
     for run in runs.iterator(chunk_size=100):
         for name in waiting & set(run.data.get("sources", [])):
             stats = (run.data.get("per_source") or {}).get(name) or {}

@@ -76,7 +76,7 @@ class Dice(Source):
             following = web_url(dig(json_body(body), "links", "next"))
             return Request(following, headers=headers) if following else None
 
-        return await self.follow(client, first, next_page)
+        return await self.follow(client, first, next_page, validators=validators)
 
     def split(self, body: bytes) -> Iterable[Any]:
         events = json_body(body).get("data")

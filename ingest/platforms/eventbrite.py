@@ -66,7 +66,9 @@ class Eventbrite(Source):
                 return Request(self.search_url, params={"page": number + 1})
             return None
 
-        return await self.follow(client, Request(self.search_url, params={"page": 1}), next_page)
+        return await self.follow(
+            client, Request(self.search_url, params={"page": 1}), next_page, validators=validators
+        )
 
     def split(self, body: bytes) -> Iterable[Any]:
         results = dig(_server_data(body), "search_data", "events", "results")

@@ -74,7 +74,7 @@ class EventsAjax(Source):
             full = len(LexborHTMLParser(_html(body)).css("div.eventItem")) >= PAGE_SIZE
             return self.request(number * PAGE_SIZE) if full else None
 
-        return await self.follow(client, self.request(0), next_page)
+        return await self.follow(client, self.request(0), next_page, validators=validators)
 
     def split(self, body: bytes) -> Iterable[Any]:
         markup = _html(body)

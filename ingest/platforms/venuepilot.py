@@ -85,7 +85,7 @@ class VenuePilot(Source):
             total = metadata.get("totalPages") if isinstance(metadata, dict) else None
             return self.request(number + 1) if isinstance(total, int) and number < total else None
 
-        return await self.follow(client, self.request(1), next_page)
+        return await self.follow(client, self.request(1), next_page, validators=validators)
 
     def split(self, body: bytes) -> Iterable[Any]:
         collection = _answer(body).get("collection")

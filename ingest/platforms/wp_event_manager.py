@@ -66,7 +66,7 @@ class WpEventManager(Source):
             last = json_body(body).get("max_num_pages")
             return self.request(number + 1) if isinstance(last, int) and number < last else None
 
-        return await self.follow(client, self.request(1), next_page)
+        return await self.follow(client, self.request(1), next_page, validators=validators)
 
     def split(self, body: bytes) -> Iterable[Any]:
         answer = json_body(body)

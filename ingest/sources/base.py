@@ -131,18 +131,23 @@ class Source(ABC):
         With ``validators`` from the last run, a 304 answer means nothing changed.
         Paged sources override this (see ``follow``).
         """
-        reply = await client.send(Request(self.url()), source=self.name, validators=validators)
-        if reply.status == 304:
-            return Pages(not_modified=True, validators=validators)
-        return Pages([reply.body], validators=reply.validators or None)
+        return await self.follow(client, Request(self.url()), _one_page, validators=validators)
 
     async def follow(
-        self, client: Fetcher, first: Request, next_page: NextPage, *, limit: int = MAX_PAGES
+        self,
+        client: Fetcher,
+        first: Request,
+        next_page: NextPage,
+        *,
+        validators: Validators | None = None,
+        limit: int = MAX_PAGES,
     ) -> Pages:
         """Read page after page from ``first`` until ``next_page`` says there is no more.
 
         A failing first page fails the source; a failing later page ends the read
-        short (the pages read are kept, and the run says why it is incomplete).
+        short (the pages read are kept, and the run says why it is incomplete). The
+        first request is conditional on ``validators``; they are kept for the next run
+        only when one page was all there was, so a 304 then means nothing changed.
         """
         pages = Pages()
         request: Request | None = first
@@ -152,13 +157,20 @@ class Source(ABC):
             if number > limit:
                 return pages.stop(f"stopped after {limit} pages, the most one fetch reads")
             try:
-                body = (await client.send(request, source=self.name)).body
+                asked = validators if number == 1 else None
+                reply = await client.send(request, source=self.name, validators=asked)
             except FetchError as error:
                 if not pages.bodies:
                     raise
                 return pages.stop(f"page {number} failed: {error}")
-            pages.bodies.append(body)
-            request = next_page(body, number)
+            if reply.status == 304 and number == 1:
+                return Pages(not_modified=True, validators=validators)
+            if number == 1:
+                pages.validators = reply.validators or None
+            pages.bodies.append(reply.body)
+            request = next_page(reply.body, number)
+        if len(pages.bodies) > 1:
+            pages.validators = None
         return pages
 
     def fingerprint(self, payload: Any) -> Any:
@@ -198,6 +210,11 @@ class Source(ABC):
                 yield BadItem(" ".join(reason.split())[:300], payload, _id_of(payload))
             else:
                 yield Item(external_id, payload, show)
+
+
+def _one_page(body: bytes, number: int) -> None:
+    """The next page of a source that has one: none."""
+    return None
 
 
 # What can make a payload unstorable, as it shows in a body: NUL (raw or escaped), an

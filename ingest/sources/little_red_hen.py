@@ -63,7 +63,7 @@ class LittleRedHen(Source):
                     return Request(f"{SITE}/pages/{href.rsplit('/', 1)[-1]}") if href else None
             return None
 
-        return await self.follow(client, Request(PAGE_URL), next_page)
+        return await self.follow(client, Request(PAGE_URL), next_page, validators=validators)
 
     def split(self, body: bytes) -> Iterable[Any]:
         tree = LexborHTMLParser(body)

@@ -32,7 +32,9 @@ class Songkick(JsonLdEvents):
                 Request(CALENDAR_URL, params={"page": number + 1}) if number < _last(body) else None
             )
 
-        return await self.follow(client, Request(CALENDAR_URL, params={"page": 1}), next_page)
+        return await self.follow(
+            client, Request(CALENDAR_URL, params={"page": 1}), next_page, validators=validators
+        )
 
 
 def _last(body: bytes) -> int:

@@ -78,9 +78,9 @@ class TestIngestCommand:
         [
             (
                 ["nope"],
-                "Unknown source 'nope'. Known sources: blue_moon, sea_monster, ticketmaster.",
+                "Unknown source 'nope'. Known sources: blue_moon, sea_monster, ticketmaster,",
             ),
-            ([], "Name a source (blue_moon, sea_monster, ticketmaster) or use --all."),
+            ([], "Name a source (blue_moon, sea_monster, ticketmaster, darrells_tavern,"),
             (["blue_moon", "--from", "/no/such.json"], "Cannot read --from file /no/such.json"),
             (["--all", "--from", SAMPLE], "--from reads one source's response"),
             (["blue_moon", "sea_monster", "--from", SAMPLE], "--from reads one source's response"),

@@ -237,7 +237,7 @@ class TestBadInput:
             (
                 ["nope"],
                 None,
-                "Unknown source 'nope' (known: blue_moon, sea_monster, ticketmaster).",
+                "Unknown source 'nope' (known: blue_moon, sea_monster, ticketmaster, darrells",
             ),
             (["blue_moon"], "/no/such/file.json", "No such file or directory"),
             (["blue_moon"], "/", "it is a directory, not a regular file"),
