@@ -31,9 +31,9 @@ def test_a_late_show_ending_after_midnight_has_no_end_time():
 
 def test_bad_items_are_named():
     good = EVENTS[0]
-    body = json.dumps({"data": [
-        {**good, "id": ""}, {**good, "date": "soon"}, {**good, "date": "9999-12-31T23:59:59-12:00"}, good
-    ]}).encode()  # fmt: skip
+    overflowing = "9999-12-31T23:59:59-12:00"
+    items = [{**good, "id": ""}, {**good, "date": "soon"}, {**good, "date": overflowing}, good]
+    body = json.dumps({"data": items}).encode()
     reasons = bad("sunset_tavern", body)
     assert reasons[:2] == ["no id", "date 'soon' does not parse"]
     assert reasons[2] == "date '9999-12-31T23:59:59-12:00' does not parse"

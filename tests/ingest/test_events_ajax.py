@@ -17,8 +17,9 @@ def listing(markup: str) -> bytes:
     return json.dumps(markup).encode()
 
 
-ITEM = """<div class="eventItem"><div class="date" aria-label="{label}"><span class="m-date__month">{month}</span>
-<span class="m-date__day">{day}</span></div><h3 class="title"><a href="/events/detail/x-{id}">{title}</a></h3>
+ITEM = """<div class="eventItem"><div class="date" aria-label="{label}">
+<span class="m-date__month">{month}</span><span class="m-date__day">{day}</span></div>
+<h3 class="title"><a href="/events/detail/x-{id}">{title}</a></h3>
 <div class="meta"><div class="time">{time}</div></div></div>"""
 
 

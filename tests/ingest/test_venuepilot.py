@@ -101,3 +101,30 @@ def test_a_page_that_fails_after_the_first_keeps_what_was_read_and_says_why(fetc
     pages = fetch("conor_byrne", fetcher_on(handler))
     assert not pages.complete and len(pages.bodies) == 1
     assert pages.shortfall == "page 2 failed: HTTP 500 after 3 attempts"
+
+
+@pytest.mark.django_db
+def test_an_incomplete_read_stores_what_it_read_and_the_run_says_why(fetcher_on):
+    from ingest.console import summary_table
+    from ingest.ingester import ingest
+    from tests.ingest.conftest import raw_items
+
+    good = ANSWER["data"]["paginatedEvents"]["collection"][:2]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        page = json.loads(request.content)["variables"]["page"]
+        if page == 2:
+            return httpx.Response(503)
+        return httpx.Response(200, content=answer(good, page=1, pages=2))
+
+    outcome = ingest(["conor_byrne"], fetcher=fetcher_on(handler))
+    assert outcome.ok
+    facts = outcome.log.stats["conor_byrne"].fetch
+    assert (facts.complete, facts.pages) == (False, 1)
+    assert facts.shortfall == "page 2 failed: HTTP 503 after 3 attempts"
+    assert len(raw_items("conor_byrne")) == 2
+    assert "conor_byrne incomplete: page 2 failed: HTTP 503 after 3 attempts" in summary_table(
+        outcome.run
+    )
