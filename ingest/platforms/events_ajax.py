@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -124,7 +124,7 @@ class EventsAjax(Source):
             "title": node_text(link),
             "tagline": node_text(item.css_first("h4.tagline")),
             "tour": node_text(item.css_first(".promotion-text.tour")),
-            "promoter": node_text(_first(item, ".promotion-text", not_class="tour")),
+            "promoter": node_text(item.css_first(".promotion-text:not(.tour)")),
             "date": (date.attributes.get("aria-label") or "").strip() if date is not None else "",
             "month": node_text(item.css_first(".m-date__month")),
             "day_of_month": node_text(item.css_first(".m-date__day")),
@@ -159,17 +159,6 @@ def _html(body: bytes) -> str:
         if isinstance(value, str):
             return value
     return body.decode("utf-8", "replace")
-
-
-def _first(item: LexborNode, selector: str, *, not_class: str) -> LexborNode | None:
-    return next(
-        (n for n in _all(item, selector) if not_class not in (n.attributes.get("class") or "")),
-        None,
-    )
-
-
-def _all(item: LexborNode, selector: str) -> Iterator[LexborNode]:
-    yield from item.css(selector)
 
 
 def _day(fields: dict[str, Any]) -> str | None:
