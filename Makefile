@@ -22,13 +22,15 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
 	@echo "wrote .env with a fresh SECRET_KEY (see .env.example for the other settings)"
 
-# Migrate the embedded database, run the blue_moon pipeline from its recorded
-# response, make a local admin account, and serve the site on 127.0.0.1:8000.
+# Migrate the embedded database, run every source's pipeline from its recorded sample
+# (a city's weeks of shows), make a local admin account, and serve the site on
+# 127.0.0.1:$(PORT) (make demo PORT=8080 for another port).
+PORT ?= 8000
 demo: $(VENV)/.runtime .env
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py demo
+	$(PY) manage.py demo --port $(PORT)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite on the configured engine (embedded file unless DATABASE_URL or
 # LIBSQL_URL is set); .ci/run runs it on all three.
@@ -37,6 +39,7 @@ test: $(VENV)/.dev .env
 
 # Benchmarks print numbers; they are not tests.
 BENCHMARKS := bench/graph_bulk.py bench/pipeline.py bench/pages.py
+BENCHMARKS += bench/sources.py
 bench: $(VENV)/.dev .env
 	@for script in $(BENCHMARKS); do echo "== $$script"; $(PY) $$script || exit 1; done
 

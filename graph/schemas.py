@@ -229,6 +229,25 @@ class RawDataData(NodeData):
     """When an ingest run last received this item."""
 
 
+class FetchStats(BaseModel):
+    """How an ingest run's fetch of one source went (sources: ``ingest.fetch.Pages``)."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    complete: bool = True
+    """False when the fetch did not read every page of the window the source covers."""
+    shortfall: str | None = None
+    """Why it is not complete, in one line."""
+    not_modified: bool = False
+    """True when the server answered 304: nothing changed since the last run."""
+    pages: int = 0
+    """Responses read."""
+    etag: str | None = Field(default=None, max_length=1000)
+    """The response's ETag, asked about next run (If-None-Match)."""
+    last_modified: str | None = Field(default=None, max_length=100)
+    """The response's Last-Modified, asked about next run (If-Modified-Since)."""
+
+
 class SourceStats(BaseModel):
     """What one run did for one source."""
 
@@ -250,6 +269,8 @@ class SourceStats(BaseModel):
     """Why the source failed as a whole, in one line."""
     status: SourceStatus = "running"
     """The source's own outcome: succeeded, failed, or skipped (e.g. its secret is not set)."""
+    fetch: FetchStats | None = None
+    """For an ingest run: how fetching went (pages, completeness, a 304, validators)."""
 
 
 class RunData(NodeData):

@@ -56,7 +56,12 @@ class Reporter(Protocol):
 
 
 class QuietReporter:
-    """Shows nothing (verbosity 0, and callers that pass no reporter)."""
+    """Shows nothing (verbosity 0, and callers that pass no reporter).
+
+    told: sources whose failure a reporter showed with its reason (a quiet one, none).
+    """
+
+    told: frozenset[str] | set[str] = frozenset()
 
     def begin(self, source: str, step: str, total: int | None = None) -> None:
         pass
@@ -82,8 +87,11 @@ class LineReporter(QuietReporter):
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
+        self.told: set[str] = set()
 
     def end(self, source: str, message: str, *, failed: bool = False) -> None:
+        if failed:
+            self.told.add(source)
         self.note(source, message)
 
     def note(self, source: str, message: str) -> None:
@@ -106,6 +114,7 @@ class ProgressReporter:
             console=self.console,
         )
         self.tasks: dict[str, TaskID] = {}
+        self.told: set[str] = set()
 
     def __enter__(self) -> ProgressReporter:
         self.progress.start()
@@ -126,6 +135,8 @@ class ProgressReporter:
             self.progress.advance(self.tasks[source], count)
 
     def end(self, source: str, message: str, *, failed: bool = False) -> None:
+        if failed:
+            self.told.add(source)
         task = self.tasks.get(source)
         if task is not None:
             # The row only says how the step ended; the message goes above the display.
@@ -172,10 +183,12 @@ def render_table(
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()).strip("\n")
 
 
-def summary_table(run: Node) -> str:
+def summary_table(run: Node, told: Iterable[str] = ()) -> str:
     """Return what a run did: a headline with its id and status, a row per source.
 
-    Reasons a source failed or was skipped follow the table, one line each.
+    Reasons a source failed or was skipped follow the table, one line each, except
+    for the sources in ``told``, whose failure the progress display already gave
+    with its reason (a failure is told once). A fetch that stopped short says why.
     """
     data = run.data
     per_source: dict[str, dict[str, Any]] = data.get("per_source") or {}
@@ -185,9 +198,15 @@ def summary_table(run: Node) -> str:
         rows.append([name, stats.get("status", ""), *counts, f"{stats.get('seconds', 0):.2f}"])
     headers = ("source", "status", *STAT_COLUMNS, "seconds")
     lines = [_headline(run), render_table(headers, rows, numeric=(*STAT_COLUMNS, "seconds"))]
+    told = set(told)
     for name, stats in per_source.items():
-        if stats.get("error"):
+        if stats.get("error") and not (name in told and stats.get("status") == "failed"):
             lines.append(f"{name} {stats.get('status', '')}: {stats['error']}")
+        fetch = stats.get("fetch") or {}
+        if fetch.get("shortfall"):
+            lines.append(f"{name} incomplete: {fetch['shortfall']}")
+        elif fetch.get("not_modified"):
+            lines.append(f"{name}: not modified since the last run (HTTP 304)")
     if data.get("error"):
         lines.append(f"run {data.get('status', '')}: {data['error']}")
     return "\n".join(lines)

@@ -11,6 +11,11 @@ Per item: a new external id is created; a known one whose content hash differs i
 updated (a diff of the payload recorded, and ``processed`` set back to false); an
 unchanged one only gets a new ``last_seen`` and is counted. A source that cannot be
 fetched or parsed fails alone, with a one-line reason, and stores nothing.
+
+Fetching asks each source's server whether anything changed since the source's last
+run (the ETag and Last-Modified kept in that run's stats); a 304 stores nothing and
+counts as a complete, unchanged fetch. A paged source that could not read every page
+stores what it read and says why it is incomplete (``Fetched.shortfall``).
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ import asyncio
 import datetime as dt
 import hashlib
 import json
+import os
+import stat
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -43,13 +50,14 @@ from graph.audit import (
 from graph.labels import Label
 from graph.locks import source_locks
 from graph.models import Node
-from graph.schemas import natural_key
+from graph.schemas import FetchStats, SourceStats, natural_key
 from graph.store import chunked
 from ingest.console import QuietReporter, Reporter
-from ingest.fetch import FetchError, HttpFetcher, human_size, one_line
+from ingest.fetch import FetchError, HttpFetcher, Pages, Validators, human_size, one_line
 from ingest.items import BadItem, Item, ResponseError
+from ingest.reading import receiving
 from ingest.sources import UnknownSource, get_source
-from ingest.sources.base import Source
+from ingest.sources.base import SAMPLES_RECORDED_ON, Source
 
 RUN = Label.INGEST_RUN
 RAW = Label.RAW_DATA
@@ -70,6 +78,10 @@ class Fetched:
     complete: True when the bodies hold every item of the window the source covers
         (every page read); only a complete fetch may tell that an item has gone.
     shortfall: why the fetch is not complete, in one line (kept in the run).
+    not_modified: True when the server answered 304: nothing changed since the last
+        run, no bodies, and nothing may be taken for gone (it is complete).
+    validators: the response's ETag and Last-Modified, kept for the next run.
+    received_on: the day the bodies stand for (a recording's day), for year-less dates.
     """
 
     bodies: list[bytes] = field(default_factory=list)
@@ -77,6 +89,21 @@ class Fetched:
     seconds: float = 0.0
     complete: bool = True
     shortfall: str | None = None
+    not_modified: bool = False
+    validators: Validators | None = None
+    received_on: str | None = None
+
+    @classmethod
+    def of(cls, pages: Pages, seconds: float) -> Fetched:
+        """Return what a source's ``fetch`` gave, timed."""
+        return cls(
+            pages.bodies,
+            seconds=seconds,
+            complete=pages.complete,
+            shortfall=pages.shortfall,
+            not_modified=pages.not_modified,
+            validators=pages.validators,
+        )
 
 
 IngestOutcome = RunOutcome
@@ -86,6 +113,7 @@ def ingest(
     names: Sequence[str],
     *,
     from_path: str | Path | None = None,
+    samples: bool = False,
     reporter: Reporter | None = None,
     fetcher: HttpFetcher | None = None,
     lock: bool = True,
@@ -93,6 +121,7 @@ def ingest(
     """Fetch the sources called ``names`` and store their items; return the run's outcome.
 
     from_path: a saved response body to read instead of the network (one source only).
+    samples: read each source's recorded sample (``ingest/samples/``) instead.
     reporter: told about progress (``ingest.console``); silent by default.
     fetcher: the fetcher to use (tests pass one on a mock transport).
     lock: hold the sources' locks (off for a throwaway database, which no one shares).
@@ -100,8 +129,14 @@ def ingest(
     reporter = reporter or QuietReporter()
     names = list(dict.fromkeys(names))
     sources = _resolve(names)
+    if from_path is not None and samples:
+        raise IngestError("Read --from a file or the --samples, not both.")
     saved = _read_saved(from_path, sources) if from_path is not None else None
-    options = {"from": str(from_path)} if from_path is not None else {}
+    if samples:
+        saved = _read_samples(sources)
+    options: dict[str, Any] = {"from": str(from_path)} if from_path is not None else {}
+    if samples:
+        options["samples"] = True
     guard = source_locks(names, on_wait=lambda m: reporter.note("", m)) if lock else None
     with guard or nullcontext():
         if lock:
@@ -157,15 +192,54 @@ def _read_saved(path: str | Path, sources: list[Source]) -> dict[str, Fetched]:
         raise IngestError("--from reads one source's response: name exactly one source.")
     source = sources[0]
     started = time.monotonic()
-    try:
-        with open(path, "rb") as file:
-            body = file.read(source.max_bytes + 1)
-    except OSError as error:
-        raise IngestError(f"Cannot read --from file {path}: {error.strerror or error}.") from None
+    body = _read_file(path, source.max_bytes, what="--from file")
     seconds = time.monotonic() - started
     if len(body) > source.max_bytes:
         return {source.name: Fetched(error=f"response larger than {human_size(source.max_bytes)}")}
     return {source.name: Fetched([body], seconds=seconds)}
+
+
+def _read_samples(sources: list[Source]) -> dict[str, Fetched]:
+    """Read each source's recorded sample, as received on the day the samples stand for."""
+    read = {}
+    for source in sources:
+        started = time.monotonic()
+        body = _read_file(source.sample_path, source.max_bytes, what="sample")
+        seconds = time.monotonic() - started
+        read[source.name] = Fetched([body], seconds=seconds, received_on=SAMPLES_RECORDED_ON)
+    return read
+
+
+def _read_file(path: str | Path, max_bytes: int, *, what: str) -> bytes:
+    """Return up to ``max_bytes + 1`` bytes of a regular file; raise ``IngestError``.
+
+    Opened without blocking and checked before reading: a FIFO with no writer, a
+    device or a directory is refused at once instead of hanging or failing later.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise IngestError(f"Cannot read {what} {path}: {error.strerror or error}.") from None
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            raise IngestError(f"Cannot read {what} {path}: it is {kind}, not a regular file.")
+        with os.fdopen(descriptor, "rb", closefd=False) as file:
+            return file.read(max_bytes + 1)
+    except OSError as error:
+        raise IngestError(f"Cannot read {what} {path}: {error.strerror or error}.") from None
+    finally:
+        os.close(descriptor)
+
+
+_KINDS = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFDIR: "a directory",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 def _run(
@@ -179,7 +253,7 @@ def _run(
     runnable = []
     for source in sources:
         # A saved response needs no network, so a missing secret does not matter then.
-        problem = None if saved is not None else source.missing_secret()
+        problem = source.switched_off() or (None if saved is not None else source.missing_secret())
         if problem:
             log.source_skipped(source.name, problem)
             reporter.note(source.name, f"skipped: {problem}")
@@ -187,16 +261,27 @@ def _run(
             runnable.append(source)
     if not runnable:
         return False
-    responses = saved if saved is not None else _fetch_all(runnable, fetcher, reporter)
+    if saved is not None:
+        responses = saved
+    else:
+        known = last_validators(runnable, before=log.run)
+        responses = _fetch_all(runnable, fetcher, reporter, known)
     for source in runnable:
         started = time.monotonic()
         fetched = responses[source.name]
         try:
             if fetched.error is not None:
                 raise FetchError(fetched.error)
-            entries = _parse(source, fetched.bodies)
-            reporter.end(source.name, f"fetched {len(entries)} items in {fetched.seconds:.1f} s")
-            _store(source, entries, log, reporter)
+            if fetched.not_modified:
+                reporter.end(source.name, "not modified since the last run (HTTP 304)")
+            else:
+                with receiving(fetched.received_on):
+                    entries = _parse(source, fetched.bodies)
+                reporter.end(
+                    source.name, f"fetched {len(entries)} items in {fetched.seconds:.1f} s"
+                )
+                _store(source, entries, log, reporter)
+            _keep_fetch_facts(log.stats[source.name], fetched, reporter, source)
         except (FetchError, ResponseError) as error:
             _fail(log, reporter, source, str(error))
         except Exception as error:  # one source's bug must not stop the others
@@ -206,6 +291,50 @@ def _run(
     return True
 
 
+def _keep_fetch_facts(
+    stats: SourceStats, fetched: Fetched, reporter: Reporter, source: Source
+) -> None:
+    """Record in the run how the fetch went: its validators, a 304, a shortfall."""
+    validators = fetched.validators or Validators()
+    stats.fetch = FetchStats(
+        complete=fetched.complete,
+        shortfall=fetched.shortfall,
+        not_modified=fetched.not_modified,
+        pages=len(fetched.bodies),
+        etag=validators.etag,
+        last_modified=validators.last_modified,
+    )
+    if fetched.shortfall:
+        reporter.note(source.name, f"incomplete: {fetched.shortfall}")
+
+
+def last_validators(
+    sources: Sequence[Source], *, before: Node | None = None
+) -> dict[str, Validators]:
+    """Return each source's ETag and Last-Modified from its last ingest run, if it
+    succeeded with them; a run that failed, read a file or stored nothing gives none.
+
+    before: the run asking, left out. Newest runs are read first until every source
+    is found (``manage.py sources`` reads them the same way).
+    """
+    waiting = {source.name for source in sources}
+    found: dict[str, Validators] = {}
+    runs = Node.objects.labelled(RUN).order_by("-created_at")
+    if before is not None:
+        runs = runs.exclude(pk=before.pk)
+    for run in runs.iterator(chunk_size=100):
+        for name in waiting & set(run.data.get("sources", [])):
+            stats = (run.data.get("per_source") or {}).get(name) or {}
+            facts = stats.get("fetch") or {}
+            validators = Validators(facts.get("etag"), facts.get("last_modified"))
+            if stats.get("status") == "succeeded" and validators:
+                found[name] = validators
+        waiting -= set(run.data.get("sources", []))
+        if not waiting:
+            break
+    return found
+
+
 def _fail(log: RunLog, reporter: Reporter, source: Source, reason: str) -> None:
     reason = one_line(reason)
     log.source_failed(source.name, reason)
@@ -213,28 +342,37 @@ def _fail(log: RunLog, reporter: Reporter, source: Source, reason: str) -> None:
 
 
 def _fetch_all(
-    sources: list[Source], fetcher: HttpFetcher | None, reporter: Reporter
+    sources: list[Source],
+    fetcher: HttpFetcher | None,
+    reporter: Reporter,
+    validators: dict[str, Validators] | None = None,
 ) -> dict[str, Fetched]:
     """Fetch every source at once over one client; return what each gave, by name."""
     fetcher = fetcher or HttpFetcher()
     if fetcher.on_retry is None:
-        fetcher.on_retry = reporter.note
+        # Retries are progress: the step's line says so; the reason is told once, at the end.
+        fetcher.on_retry = lambda source, message: reporter.begin(source, f"fetching: {message}")
     for source in sources:
         fetcher.configure(
-            source.name, max_bytes=source.max_bytes, per_second=source.requests_per_second
+            source.name,
+            max_bytes=source.max_bytes,
+            per_second=source.requests_per_second,
+            hosts=source.hosts,
+            robots=source.obeys_robots,
         )
+    validators = validators or {}
 
     async def fetch(source: Source) -> Fetched:
         reporter.begin(source.name, "fetching")
         started = time.monotonic()
         try:
-            bodies = await source.fetch(fetcher)
+            pages = await source.fetch(fetcher, validators.get(source.name))
         except (FetchError, ResponseError) as error:
             return Fetched(error=str(error), seconds=time.monotonic() - started)
         except Exception as error:  # reported as that source's failure, like any other
             reason = f"{type(error).__name__}: {error}"
             return Fetched(error=reason, seconds=time.monotonic() - started)
-        return Fetched(bodies, seconds=time.monotonic() - started)
+        return Fetched.of(pages, time.monotonic() - started)
 
     async def fetch_all() -> list[Fetched]:
         async with fetcher:
@@ -418,6 +556,20 @@ def _record_bad(
         external_id=external_id,
         item=payload,
     )
+
+
+def ingested(outcome: IngestOutcome) -> list[str]:
+    """Return the sources that ingested in a run (succeeded), in the run's order."""
+    return [name for name, stats in outcome.log.stats.items() if stats.status == "succeeded"]
+
+
+def not_ingested(outcome: IngestOutcome) -> dict[str, str]:
+    """Return the sources that did not ingest in a run, each with why ("failed: ...")."""
+    return {
+        name: f"its ingest {stats.status}"
+        for name, stats in outcome.log.stats.items()
+        if stats.status != "succeeded"
+    }
 
 
 def _nothing_ran(log: RunLog) -> str:

@@ -20,6 +20,8 @@ class SourceState:
     """One source as it stands here.
 
     name, title: the source's name and human name.
+    platform: what publishes its data ("VenuePilot", "own site").
+    terms: how its data may be used ("public page", "documented API, key", ...).
     problem: why it cannot run here ("TICKETMASTER_API_KEY is not set"); None if it can.
     last_run: the latest ingest run that included it, or None.
     stats: what that run did for this source.
@@ -27,6 +29,8 @@ class SourceState:
 
     name: str
     title: str
+    platform: str
+    terms: str
     problem: str | None
     last_run: Node | None = None
     stats: SourceStats | None = None
@@ -35,7 +39,7 @@ class SourceState:
 def source_states() -> list[SourceState]:
     """Return every source with its last ingest run (newest runs read first, until all found)."""
     states = {
-        name: SourceState(name, source.title, source.missing_secret())
+        name: SourceState(name, source.title, source.platform, source.terms, source.problem())
         for name, source in SOURCES.items()
     }
     waiting = set(states)
@@ -56,6 +60,8 @@ def sources_table(states: list[SourceState]) -> str:
     headers = (
         "source",
         "title",
+        "platform",
+        "terms",
         "can run",
         "last run",
         "status",
@@ -66,16 +72,17 @@ def sources_table(states: list[SourceState]) -> str:
     )
     rows = []
     for state in states:
-        row = [state.name, state.title, "yes" if not state.problem else f"no: {state.problem}"]
+        can_run = "yes" if not state.problem else f"no: {state.problem}"
+        row = [state.name, state.title, state.platform, state.terms, can_run]
         run, stats = state.last_run, state.stats
         if run is None:
             row += ["never", "", "", "", "", ""]
         else:
-            counts = [getattr(stats, f, "") if stats else "" for f in headers[5:]]
+            counts = [getattr(stats, f, "") if stats else "" for f in headers[7:]]
             row += [f"{_local(run.data.get('started_at'))} ({run.pk[:8]})", _status(run, stats)]
             row += counts
         rows.append(row)
-    return render_table(headers, rows, numeric=headers[5:])
+    return render_table(headers, rows, numeric=headers[7:])
 
 
 def _status(run: Node, stats: SourceStats | None) -> str:

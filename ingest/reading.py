@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import html
+import json
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ingest.items import ItemError
+from ingest.items import ItemError, ResponseError
 
 _SPACES = re.compile(r"\s+")
 
@@ -20,6 +24,30 @@ _SPACES = re.compile(r"\s+")
 def local_zone() -> ZoneInfo:
     """The city's time zone: days and times of shows are local to it."""
     return ZoneInfo(settings.TIME_ZONE)
+
+
+def json_body(body: bytes, *, want: type = dict) -> Any:
+    """Return a response body parsed as JSON of the type ``want``; raise ``ResponseError``."""
+    try:
+        value = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        raise ResponseError(f"not JSON: {error}") from None
+    if not isinstance(value, want):
+        kind = "object" if want is dict else "list" if want is list else want.__name__
+        raise ResponseError(f"the response is not a JSON {kind}")
+    return value
+
+
+def dig(value: Any, *path: str | int) -> Any:
+    """Return ``value[path[0]][path[1]]...``, or None where the shape does not fit."""
+    for step in path:
+        if isinstance(step, int):
+            if not isinstance(value, list) or not -len(value) <= step < len(value):
+                return None
+        elif not isinstance(value, dict):
+            return None
+        value = value[step] if isinstance(step, int) else value.get(step)
+    return value
 
 
 def need(payload: Any, key: str) -> Any:
@@ -37,6 +65,20 @@ def text(value: Any, *, field: str = "text") -> str:
     if not isinstance(value, (str, int, float)):
         raise ItemError(f"{field} is not text but {type(value).__name__}")
     return _SPACES.sub(" ", html.unescape(str(value))).strip()
+
+
+def optional_text(value: Any) -> str | None:
+    """Return ``value`` as one line of text when it is a non-empty string, else None."""
+    if not isinstance(value, str):
+        return None
+    return text(value) or None
+
+
+def node_text(node: LexborNode | None) -> str | None:
+    """Return the text of an HTML element as one line (None for no element or no text)."""
+    if node is None:
+        return None
+    return " ".join(node.text(deep=True, separator=" ").split()) or None
 
 
 def plain(markup: str | None) -> str | None:
@@ -64,11 +106,88 @@ def day_and_time(value: Any, *, field: str = "date") -> tuple[str, str | None]:
         if len(raw) == 10:
             return dt.date.fromisoformat(raw).isoformat(), None
         moment = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(local_zone())
+    except (ValueError, OverflowError):
         raise ItemError(f"{field} {value!r} does not parse") from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(local_zone())
     return moment.date().isoformat(), moment.strftime("%H:%M")
+
+
+def epoch_millis(value: Any, *, field: str = "date") -> tuple[str, str]:
+    """Read a moment given as milliseconds since 1970 (UTC) into the local day and HH:MM."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ItemError(f"{field} is not a number of milliseconds")
+    try:
+        moment = dt.datetime.fromtimestamp(value / 1000, dt.UTC).astimezone(local_zone())
+    except (ValueError, OverflowError, OSError):
+        raise ItemError(f"{field} {value!r} is out of range") from None
+    return moment.date().isoformat(), moment.strftime("%H:%M")
+
+
+def any_time(value: Any, *, field: str = "time") -> str:
+    """Read a clock time as venues write it: "8:00 PM", "8pm", "1 p.m.", "20:00", "noon"."""
+    raw = text(value, field=field).lower() if value is not None else ""
+    if raw in ("noon", "12 noon"):
+        return "12:00"
+    if raw == "midnight":
+        return "00:00"
+    if re.search(r"[ap]\.?m\.?$", raw):
+        return twelve_hour(raw, field=field)
+    return clock_time(raw, field=field)
+
+
+_RECEIVED_ON: contextvars.ContextVar[dt.date | None] = contextvars.ContextVar(
+    "received_on", default=None
+)
+
+
+def received_on() -> dt.date:
+    """The day the response being read was received: today, unless a recording says."""
+    return _RECEIVED_ON.get() or dt.datetime.now(local_zone()).date()
+
+
+@contextmanager
+def receiving(day: dt.date | str | None) -> Iterator[None]:
+    """Read responses as received on ``day`` (a recording's day), within the block."""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    token = _RECEIVED_ON.set(day)
+    try:
+        yield
+    finally:
+        _RECEIVED_ON.reset(token)
+
+
+PAST_GRACE_DAYS = 60
+"""A year-less date this long before the day received is still this year's (a page may
+keep a past show listed for weeks); before that it is next year's."""
+
+
+def year_for(month: int, day: int, *, field: str = "date") -> str:
+    """Return the YYYY-MM-DD a year-less "month, day" on a listing means.
+
+    Listings show the coming weeks: the date is taken in the year of the day the
+    response was received, or in the next year when that would be long past (a
+    January show listed in December).
+    """
+    today = received_on()
+    for year in (today.year, today.year + 1):
+        try:
+            when = dt.date(year, month, day)
+        except ValueError:
+            raise ItemError(f"{field} {month:02d}-{day:02d} is not a day") from None
+        if when >= today - dt.timedelta(days=PAST_GRACE_DAYS):
+            return when.isoformat()
+    return when.isoformat()
+
+
+def month_number(word: Any, *, field: str = "month") -> int:
+    """Return the number of an English month name or abbreviation ("Dec", "Sept", "may")."""
+    raw = word.strip().rstrip(".").lower() if isinstance(word, str) else ""
+    month = next((n for name, n in MONTHS.items() if len(raw) >= 3 and name.startswith(raw)), None)
+    if month is None:
+        raise ItemError(f"{field} {word!r} is not a month")
+    return month
 
 
 def twelve_hour(value: str, *, field: str = "time") -> str:
@@ -146,6 +265,71 @@ def clock_time(value: Any, *, field: str = "time") -> str:
     if not match or not isinstance(value, str):
         raise ItemError(f"{field} {value!r} does not parse")
     return f"{match[1]}:{match[2]}"
+
+
+def price(value: Any) -> float | None:
+    """Return a price as a number ("$15", "15.00", 15), or None when there is none."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        match = re.search(r"\d+(?:\.\d+)?", str(value).replace(",", ""))
+        if not match:
+            return None
+        number = float(match[0])
+    return number if math.isfinite(number) and 0 <= number <= 100_000 else None
+
+
+def prices(*values: Any) -> tuple[float | None, float | None]:
+    """Return the lowest and highest of the prices among ``values`` (None when none)."""
+    found = [p for p in (price(v) for v in values) if p is not None]
+    return (min(found), max(found)) if found else (None, None)
+
+
+def currency(value: Any) -> str | None:
+    """Return an ISO 4217 currency code ("USD"), or None for anything else."""
+    if isinstance(value, str) and re.fullmatch(r"[A-Za-z]{3}", value.strip()):
+        return value.strip().upper()
+    return None
+
+
+def age_limit(value: Any) -> str | None:
+    """Return who may come in one spelling: "21+", "18+", "all ages"; None if unsaid."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return "all ages" if value <= 0 else f"{int(value)}+"
+    raw = text(value, field="age limit").lower()
+    if not raw:
+        return None
+    if "all ages" in raw or raw in ("aa", "all"):
+        return "all ages"
+    match = re.search(r"(\d{2})", raw)
+    return f"{match[1]}+" if match else raw[:40]
+
+
+CANCELLED, POSTPONED, SCHEDULED = "cancelled", "postponed", "scheduled"
+
+
+def show_status(value: Any) -> str:
+    """Return a show's status from what a source says of it: cancelled, postponed or
+    scheduled ("EventCancelled", "CANCELED", "postponed", "rescheduled" ...)."""
+    raw = str(value or "").lower()
+    if "cancel" in raw:
+        return CANCELLED
+    if "postpone" in raw:
+        return POSTPONED
+    return SCHEDULED
+
+
+def names(values: Any, *, key: str = "name") -> tuple[str, ...]:
+    """Return the distinct names in a list of names or of objects with a ``key``."""
+    if not isinstance(values, list):
+        values = [values] if values else []
+    found = (v.get(key) if isinstance(v, dict) else v for v in values)
+    cleaned = (text(name) for name in found if isinstance(name, str))
+    return tuple(name for name in dict.fromkeys(cleaned) if name)
 
 
 def web_url(value: Any) -> str | None:

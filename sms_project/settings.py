@@ -128,7 +128,21 @@ TICKETMASTER_URL = env.str(
 BLUE_MOON_FEED_URL = env.str("BLUE_MOON_FEED_URL", default="")
 # Which source wins when two describe the same show differently: earlier wins. A
 # venue's own site knows its shows better than an aggregator does.
-SOURCE_PRIORITY = env.list("SOURCE_PRIORITY", default=["blue_moon", "sea_monster", "ticketmaster"])
+SOURCE_PRIORITY = env.list(
+    "SOURCE_PRIORITY",
+    default=[
+        # venues' own listings (their site, or the platform they publish through)
+        "blue_moon", "sea_monster", "darrells_tavern", "barboza", "neumos", "conor_byrne",
+        "sunset_tavern", "skylark", "little_red_hen", "royal_room", "nectar_lounge",
+        "high_dive", "kexp",
+        # ticketing platforms, then aggregators
+        "ticketmaster", "eventbrite", "songkick", "bandsintown",
+    ],
+)  # fmt: skip
+
+# Sources (ingest/sources): which are switched off here, and the secrets some need.
+SOURCES_DISABLED = env.list("SOURCES_DISABLED", default=[])
+DICE_API_KEY = env.str("DICE_API_KEY", default="")
 
 LOGGING = {
     "version": 1,

@@ -13,13 +13,15 @@ from django.core.management.base import BaseCommand, CommandError
 from graph.audit import RunOutcome
 from graph.inmemory import throwaway_database
 from graph.locks import SourceBusy
-from ingest.console import Reporter, reporter_for, summary_table
+from ingest.console import QuietReporter, Reporter, reporter_for, summary_table
 from ingest.ingester import IngestError
 from ingest.sources import SOURCES
 
 
 class SourceCommand(BaseCommand):
     """A command over ``SOURCE... | --all`` whose mistakes are one-line ``CommandError``s."""
+
+    reporter: Reporter = QuietReporter()
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
@@ -49,17 +51,26 @@ class SourceCommand(BaseCommand):
         try:
             with throwaway_database() if options.get("in_memory") else nullcontext():
                 with reporter_for(self.stdout, options["verbosity"]) as reporter:
+                    self.reporter = reporter
                     yield reporter
         except (IngestError, SourceBusy) as error:
             raise CommandError(str(error)) from None
         except KeyboardInterrupt:
             raise CommandError("Interrupted: the batches stored so far are kept.") from None
 
-    def report(self, *outcomes: RunOutcome) -> None:
-        """Print each run's summary; fail with one line if any run did not succeed."""
+    def report(self, *outcomes: RunOutcome | None, left_out: dict[str, str] | None = None) -> None:
+        """Print each run's summary; fail with one line if any run did not succeed.
+
+        left_out: sources a later step did not take, with why ("its ingest failed").
+        """
+        told = self.reporter.told
         for outcome in outcomes:
-            self.stdout.write(summary_table(outcome.run))
-        failures = [outcome.failure for outcome in outcomes if not outcome.ok]
+            if outcome is not None:
+                self.stdout.write(summary_table(outcome.run, told))
+        if left_out:
+            leaving = ", ".join(f"{name} ({why})" for name, why in left_out.items())
+            self.stdout.write(f"carpenter not run for: {leaving}")
+        failures = [outcome.failure for outcome in outcomes if outcome and not outcome.ok]
         if failures:
             raise CommandError("; ".join(failures))
 
@@ -71,6 +82,11 @@ def add_ingest_arguments(parser: ArgumentParser) -> None:
         dest="from_path",
         metavar="PATH",
         help="read one source's response body from this file instead of the network",
+    )
+    parser.add_argument(
+        "--samples",
+        action="store_true",
+        help="read each named source's recorded sample (ingest/samples/) instead of the network",
     )
     parser.add_argument(
         "--in-memory",

@@ -1,32 +1,72 @@
 """What every source is: a name, where to fetch, how to split and read a response.
 
 A new source is one small module with a subclass of ``Source`` (see ``blue_moon.py``),
-added to ``ingest.sources.SOURCES``. It only fetches and reads; storing, recording and
-everything after belong to the ingester and the carpenter.
+added to ``ingest.sources.SOURCES``; a venue on a platform we read already is a few
+lines of configuration on that platform's class (``ingest.platforms``). A source only
+fetches and reads; storing, recording and everything after belong to the ingester and
+the carpenter.
 """
 
 from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from django.conf import settings
 
+from ingest.fetch import FetchError, Pages, Reply, Request, Validators
 from ingest.items import BadItem, Item, ItemError, ResponseError, Show, VenueFacts
 from ingest.reading import storable
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+SAMPLES_RECORDED_ON = "2026-12-02"
+"""The day the recorded samples stand for: year-less dates in them are read against it."""
+MAX_PAGES = 50
+"""The most pages one fetch of a paged source reads; a read that needs more stops short."""
+
+# How a source's data may be used, as ``manage.py sources`` shows it.
+PUBLIC_PAGE = "public page"
+"""The venue's own web page, read as a visitor's browser reads it."""
+PUBLIC_FEED = "public feed"
+"""A feed the site publishes for anyone (a calendar feed, schema.org data)."""
+DOCUMENTED_API = "documented API, key"
+"""An API with published terms, used with our own key."""
+UNDOCUMENTED = "undocumented endpoint"
+"""The endpoint a site's own pages call; no published terms: read gently, may change."""
 
 
 class Fetcher(Protocol):
-    """What a source fetches with (``ingest.fetch``): GETs with retries and a size cap."""
+    """What a source fetches with (``ingest.fetch.HttpFetcher``)."""
 
     async def get(
-        self, url: str, *, params: dict[str, Any] | None = None, source: str = ""
+        self,
+        url: str,
+        *,
+        params: dict[str, Any] | None = None,
+        source: str = "",
+        headers: dict[str, str] | None = None,
     ) -> bytes: ...
+
+    async def post(
+        self,
+        url: str,
+        *,
+        json: Any = None,
+        data: dict[str, Any] | None = None,
+        source: str = "",
+        headers: dict[str, str] | None = None,
+    ) -> bytes: ...
+
+    async def send(
+        self, request: Request, *, source: str = "", validators: Validators | None = None
+    ) -> Reply: ...
+
+
+NextPage = Callable[[bytes, int], Request | None]
+"""Given a page's body and its number (1 for the first), the request of the next page."""
 
 
 class Source(ABC):
@@ -49,10 +89,21 @@ class Source(ABC):
     whole_window: ClassVar[bool] = True
     """True when a complete fetch lists every show of the days it covers, so an item
     missing from it has gone; False for sources that list only some (a "top 20")."""
+    platform: ClassVar[str] = "own site"
+    """What publishes the source's data ("VenuePilot", "DICE", "its own page")."""
+    terms: ClassVar[str] = PUBLIC_PAGE
+    """How its data may be used: PUBLIC_PAGE, PUBLIC_FEED, DOCUMENTED_API or UNDOCUMENTED."""
+    hosts: ClassVar[tuple[str, ...]] = ()
+    """Hosts beyond its own site that its requests may be redirected to."""
 
     @property
     def sample_path(self) -> Path:
         return SAMPLES / self.sample
+
+    @property
+    def obeys_robots(self) -> bool:
+        """Whether robots.txt governs the source: a documented API's own terms do instead."""
+        return self.terms != DOCUMENTED_API
 
     def missing_secret(self) -> str | None:
         """Return why the source cannot run (its secret is not set), or None."""
@@ -60,13 +111,67 @@ class Source(ABC):
             return f"{self.secret} is not set"
         return None
 
+    def switched_off(self) -> str | None:
+        """Return why the source is off here (named in ``SOURCES_DISABLED``), or None."""
+        if self.name in getattr(settings, "SOURCES_DISABLED", ()):
+            return "switched off by SOURCES_DISABLED"
+        return None
+
+    def problem(self) -> str | None:
+        """Return why the source cannot run here (off, or its secret missing), or None."""
+        return self.switched_off() or self.missing_secret()
+
     @abstractmethod
     def url(self) -> str:
         """The address of the source's (first) response."""
 
-    async def fetch(self, client: Fetcher) -> list[bytes]:
-        """Fetch the response bodies of one run (one GET; paged sources override this)."""
-        return [await client.get(self.url(), source=self.name)]
+    async def fetch(self, client: Fetcher, validators: Validators | None = None) -> Pages:
+        """Fetch the response bodies of one run: one conditional GET by default.
+
+        With ``validators`` from the last run, a 304 answer means nothing changed.
+        Paged sources override this (see ``follow``).
+        """
+        return await self.follow(client, Request(self.url()), _one_page, validators=validators)
+
+    async def follow(
+        self,
+        client: Fetcher,
+        first: Request,
+        next_page: NextPage,
+        *,
+        validators: Validators | None = None,
+        limit: int = MAX_PAGES,
+    ) -> Pages:
+        """Read page after page from ``first`` until ``next_page`` says there is no more.
+
+        A failing first page fails the source; a failing later page ends the read
+        short (the pages read are kept, and the run says why it is incomplete). The
+        first request is conditional on ``validators``; they are kept for the next run
+        only when one page was all there was, so a 304 then means nothing changed.
+        """
+        pages = Pages()
+        request: Request | None = first
+        number = 0
+        while request is not None:
+            number += 1
+            if number > limit:
+                return pages.stop(f"stopped after {limit} pages, the most one fetch reads")
+            try:
+                asked = validators if number == 1 else None
+                reply = await client.send(request, source=self.name, validators=asked)
+            except FetchError as error:
+                if not pages.bodies:
+                    raise
+                return pages.stop(f"page {number} failed: {error}")
+            if reply.status == 304 and number == 1:
+                return Pages(not_modified=True, validators=validators)
+            if number == 1:
+                pages.validators = reply.validators or None
+            pages.bodies.append(reply.body)
+            request = next_page(reply.body, number)
+        if len(pages.bodies) > 1:
+            pages.validators = None
+        return pages
 
     def fingerprint(self, payload: Any) -> Any:
         """Return the part of an item its content hash covers: by default, all of it.
@@ -105,6 +210,11 @@ class Source(ABC):
                 yield BadItem(" ".join(reason.split())[:300], payload, _id_of(payload))
             else:
                 yield Item(external_id, payload, show)
+
+
+def _one_page(body: bytes, number: int) -> None:
+    """The next page of a source that has one: none."""
+    return None
 
 
 # What can make a payload unstorable, as it shows in a body: NUL (raw or escaped), an

@@ -16,7 +16,7 @@ from django.conf import settings
 
 from ingest.items import ItemError, ResponseError, Show, VenueFacts
 from ingest.reading import day_and_time, identifier, need, plain, text
-from ingest.sources.base import Source
+from ingest.sources.base import PUBLIC_FEED, Source
 
 # The feed's address changes now and then (the signed `instance` is re-issued): the
 # setting BLUE_MOON_FEED_URL overrides this one, read from the venue's calendar page.
@@ -36,6 +36,8 @@ class BlueMoon(Source):
     name = "blue_moon"
     title = "Blue Moon Tavern"
     sample = "blue_moon.json"
+    platform = "Wix Google Calendar feed"
+    terms = PUBLIC_FEED
     venue = VenueFacts(
         name="Blue Moon Tavern",
         address="712 NE 45th St",

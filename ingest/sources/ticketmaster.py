@@ -6,8 +6,11 @@ A page is ``{"_embedded": {"events": [...]}, "page": {"size", "totalPages", "num
 ``_embedded`` its ``venues[]`` (name, address, city, postal code, location with the
 coordinates as strings) and ``attractions[]`` (the artists, absent for some events).
 
-The API allows 5 requests a second and pages only while ``size * page < 1000``; a
-search with more results than that is read up to that depth.
+The API allows 5 requests a second and pages only while ``size * page < 1000``. A
+search with more results than that is read in date windows: when a search reaches that
+depth, the next one starts at the start of the last event read (``dates.start.dateTime``,
+UTC), until a search ends within the depth. Events at that very moment come twice; the
+ingester counts the copy as unchanged.
 """
 
 from __future__ import annotations
@@ -20,22 +23,27 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from ingest.fetch import FetchError, one_line
+from ingest.fetch import FetchError, Pages, Validators, one_line
 from ingest.items import ItemError, ResponseError, Show, VenueFacts
 from ingest.reading import (
     clock_time,
     coordinate,
+    currency,
+    dig,
     identifier,
     iso_day,
     need,
     plain,
+    prices,
+    show_status,
     text,
     web_url,
 )
-from ingest.sources.base import Fetcher, Source
+from ingest.sources.base import DOCUMENTED_API, Fetcher, Source
 
 API_URL = "https://app.ticketmaster.com/discovery/v2/events.json"
 DEEP_PAGING_LIMIT = 1000  # the API serves a page only while size * page < 1000
+MAX_WINDOWS = 20  # 20 searches of 1,000 events: far more than a city lists
 # Preferred image shapes, best first; within a shape the widest wins.
 IMAGE_RATIOS = ("16_9", "3_2", "4_3")
 # Counters the API refreshes on every call (``upcomingEvents`` of each venue and
@@ -49,6 +57,8 @@ class Ticketmaster(Source):
     sample = "ticketmaster.json"
     secret = "TICKETMASTER_API_KEY"
     requests_per_second = 5
+    platform = "Ticketmaster Discovery API"
+    terms = DOCUMENTED_API
     page_size = 200
     """Events per page: the API's maximum, so that the paging limit reaches furthest."""
 
@@ -71,23 +81,35 @@ class Ticketmaster(Source):
             "page": page,
         }
 
-    async def fetch(self, client: Fetcher) -> list[bytes]:
-        """Fetch page after page until the last one, or the API's paging limit."""
-        bodies: list[bytes] = []
-        # One window for every page, so that the pages are of the same search.
+    async def fetch(self, client: Fetcher, validators: Validators | None = None) -> Pages:
+        """Fetch page after page, in date windows past the API's depth limit."""
+        pages = Pages()
         since = timezone.now().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        page = 0
-        while True:
-            try:
-                query = self.params(page, since)
-                body = await client.get(self.url(), params=query, source=self.name)
-            except FetchError as error:
-                raise _explained(error) from None
-            bodies.append(body)
-            total_pages = _total_pages(body)
-            page += 1
-            if page >= total_pages or page * self.page_size >= DEEP_PAGING_LIMIT:
-                return bodies
+        for _window in range(MAX_WINDOWS):
+            page = 0
+            while True:
+                try:
+                    query = self.params(page, since)
+                    body = await client.get(self.url(), params=query, source=self.name)
+                except FetchError as error:
+                    if not pages.bodies:
+                        raise _explained(error) from None
+                    return pages.stop(f"page {page + 1} from {since} failed: {_explained(error)}")
+                pages.bodies.append(body)
+                page += 1
+                if page >= _total_pages(body):
+                    return pages
+                if page * self.page_size >= DEEP_PAGING_LIMIT:
+                    break
+            # The depth limit: search again from the last event read.
+            last = _last_start(body)
+            if last is None or last <= since:
+                return pages.stop(
+                    f"more than {DEEP_PAGING_LIMIT:,} events from {since} and no later start "
+                    "to search from"
+                )
+            since = last
+        return pages.stop(f"stopped after {MAX_WINDOWS} date windows of {DEEP_PAGING_LIMIT:,}")
 
     def split(self, body: bytes) -> Iterable[Any]:
         page = _page(body)
@@ -104,7 +126,7 @@ class Ticketmaster(Source):
         title = text(need(payload, "name"), field="name")
         if not title:
             raise ItemError("no name")
-        start = _dig(payload, "dates", "start")
+        start = dig(payload, "dates", "start")
         if not isinstance(start, dict) or not start.get("localDate"):
             raise ItemError("no dates.start.localDate (the date is to be announced)")
         day = iso_day(start["localDate"], field="dates.start.localDate")
@@ -124,6 +146,9 @@ class Ticketmaster(Source):
             image_url=_image(payload.get("images")),
             venue=venue,
             artists=_artists(embedded.get("attractions")),
+            status=show_status(dig(payload, "dates", "status", "code")),
+            **_prices(payload.get("priceRanges")),
+            genres=_genres(payload.get("classifications")),
         )
 
 
@@ -144,15 +169,25 @@ def _page(body: bytes) -> dict[str, Any]:
         raise ResponseError(f"not JSON: {error}") from None
     if not isinstance(page, dict):
         raise ResponseError("the response is not a JSON object")
-    fault = _dig(page, "fault", "faultstring") or _dig(page, "errors", 0, "detail")
+    fault = dig(page, "fault", "faultstring") or dig(page, "errors", 0, "detail")
     if fault:
         raise ResponseError(one_line(f"the API answered with an error: {fault}"))
     return page
 
 
 def _total_pages(body: bytes) -> int:
-    total = _dig(_page(body), "page", "totalPages")
+    total = dig(_page(body), "page", "totalPages")
     return total if isinstance(total, int) and not isinstance(total, bool) else 1
+
+
+def _last_start(body: bytes) -> str | None:
+    """Return the UTC start (``dates.start.dateTime``) of a page's last timed event."""
+    events = dig(_page(body), "_embedded", "events")
+    for event in reversed(events if isinstance(events, list) else []):
+        start = dig(event, "dates", "start", "dateTime")
+        if isinstance(start, str) and len(start) == 20 and start.endswith("Z"):
+            return start
+    return None
 
 
 def _explained(error: FetchError) -> FetchError:
@@ -160,25 +195,13 @@ def _explained(error: FetchError) -> FetchError:
     if error.status != 401:
         return error
     try:
-        fault = _dig(json.loads(error.detail), "fault", "faultstring")
+        fault = dig(json.loads(error.detail), "fault", "faultstring")
     except ValueError:
         fault = None
     said = f" ({one_line(fault, 80)})" if isinstance(fault, str) else ""
     return FetchError(
         f"HTTP 401: the API key was refused{said}; check TICKETMASTER_API_KEY", status=401
     )
-
-
-def _dig(value: Any, *path: str | int) -> Any:
-    """Return ``value[path[0]][path[1]]...``, or None where the shape does not fit."""
-    for step in path:
-        if isinstance(step, int):
-            if not isinstance(value, list) or len(value) <= step:
-                return None
-        elif not isinstance(value, dict):
-            return None
-        value = value[step] if isinstance(step, int) else value.get(step)
-    return value
 
 
 def _venue(venues: Any) -> VenueFacts | None:
@@ -189,16 +212,16 @@ def _venue(venues: Any) -> VenueFacts | None:
     name = text(venue.get("name") or "", field="venue name")
     if not name:
         return None
-    lines = [_dig(venue, "address", key) for key in ("line1", "line2")]
+    lines = [dig(venue, "address", key) for key in ("line1", "line2")]
     address = ", ".join(text(line) for line in lines if isinstance(line, str) and line.strip())
-    city, postal_code = _dig(venue, "city", "name"), venue.get("postalCode")
+    city, postal_code = dig(venue, "city", "name"), venue.get("postalCode")
     return VenueFacts(
         name=name,
         address=address or None,
         city=text(city) if isinstance(city, str) and city.strip() else None,
         postal_code=text(postal_code) if isinstance(postal_code, (str, int)) else None,
-        latitude=coordinate(_dig(venue, "location", "latitude"), limit=90),
-        longitude=coordinate(_dig(venue, "location", "longitude"), limit=180),
+        latitude=coordinate(dig(venue, "location", "latitude"), limit=90),
+        longitude=coordinate(dig(venue, "location", "longitude"), limit=180),
         url=web_url(venue.get("url")),
     )
 
@@ -210,6 +233,29 @@ def _artists(attractions: Any) -> tuple[str, ...] | None:
     names = (a.get("name") for a in attractions if isinstance(a, dict))
     cleaned = (text(name) for name in names if isinstance(name, str))
     return tuple(name for name in dict.fromkeys(cleaned) if name)
+
+
+def _prices(ranges: Any) -> dict[str, Any]:
+    """Return the price fields of a Show from ``priceRanges`` (min, max, currency)."""
+    if not isinstance(ranges, list):
+        return {}
+    usable = [r for r in ranges if isinstance(r, dict)]
+    low, high = prices(*(r.get("min") for r in usable), *(r.get("max") for r in usable))
+    if low is None:
+        return {}
+    code = next((currency(r.get("currency")) for r in usable if currency(r.get("currency"))), None)
+    return {"price_low": low, "price_high": high, "currency": code}
+
+
+def _genres(classifications: Any) -> tuple[str, ...]:
+    """Return the genre and subgenre names of the event, "Undefined" left out."""
+    found = []
+    for entry in classifications if isinstance(classifications, list) else []:
+        for level in ("genre", "subGenre"):
+            name = dig(entry, level, "name")
+            if isinstance(name, str) and text(name) and text(name) != "Undefined":
+                found.append(text(name)[:60])
+    return tuple(dict.fromkeys(found))
 
 
 def _image(images: Any) -> str | None:

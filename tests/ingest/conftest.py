@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -58,13 +59,17 @@ def sleeps() -> list[float]:
 
 @pytest.fixture
 def fetcher_on(sleeps: list[float]) -> Callable[..., HttpFetcher]:
-    """Return a fetcher on a mock transport answering with ``handler``; sleeps are recorded."""
+    """Return a fetcher on a mock transport answering with ``handler``; sleeps are recorded.
+
+    Hosts are not paced unless a test asks (``host_pace=``, or a source's own pace).
+    """
 
     def make(handler: Handler, **options) -> HttpFetcher:
         async def sleep(seconds: float) -> None:
             sleeps.append(seconds)
 
         options.setdefault("retries", Retries(attempts=3, backoff=0.5, max_delay=30.0))
+        options.setdefault("host_pace", math.inf)
         return HttpFetcher(transport=httpx.MockTransport(handler), sleep=sleep, **options)
 
     return make

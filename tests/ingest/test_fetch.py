@@ -15,7 +15,7 @@ URL = "https://venue.example/feed"
 def get(fetcher, *, max_bytes: int | None = None) -> bytes:
     async def run():
         async with fetcher:
-            fetcher.configure("test", max_bytes=max_bytes)
+            fetcher.configure("test", max_bytes=max_bytes, robots=False)
             return await fetcher.get(URL, source="test")
 
     return asyncio.run(run())

@@ -55,6 +55,22 @@ class TestIngestCommand:
             )
         run = Node.objects.labelled("ingest_run").get()
         assert str(error.value) == f"ingest run {run.pk} failed: blue_moon: empty response"
+        # Told once: on the progress line; the summary's row says "failed".
+        assert out.getvalue().count("empty response") == 1
+        assert "blue_moon: failed: empty response" in out.getvalue()
+
+    def test_at_verbosity_zero_the_summary_tells_why_a_source_failed(self):
+        out = io.StringIO()
+        with pytest.raises(CommandError):
+            call_command(
+                "ingest",
+                "blue_moon",
+                "--from",
+                fixture_path("blue_moon", "empty.json"),
+                stdout=out,
+                verbosity=0,
+            )
+        assert out.getvalue().count("empty response") == 1
         assert "blue_moon failed: empty response" in out.getvalue()
 
     @pytest.mark.parametrize(
@@ -62,9 +78,9 @@ class TestIngestCommand:
         [
             (
                 ["nope"],
-                "Unknown source 'nope'. Known sources: blue_moon, sea_monster, ticketmaster.",
+                "Unknown source 'nope'. Known sources: blue_moon, sea_monster, ticketmaster,",
             ),
-            ([], "Name a source (blue_moon, sea_monster, ticketmaster) or use --all."),
+            ([], "Name a source (blue_moon, sea_monster, ticketmaster, darrells_tavern,"),
             (["blue_moon", "--from", "/no/such.json"], "Cannot read --from file /no/such.json"),
             (["--all", "--from", SAMPLE], "--from reads one source's response"),
             (["blue_moon", "sea_monster", "--from", SAMPLE], "--from reads one source's response"),

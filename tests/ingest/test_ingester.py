@@ -237,10 +237,10 @@ class TestBadInput:
             (
                 ["nope"],
                 None,
-                "Unknown source 'nope' (known: blue_moon, sea_monster, ticketmaster).",
+                "Unknown source 'nope' (known: blue_moon, sea_monster, ticketmaster, darrells",
             ),
             (["blue_moon"], "/no/such/file.json", "No such file or directory"),
-            (["blue_moon"], "/", "Is a directory"),
+            (["blue_moon"], "/", "it is a directory, not a regular file"),
             (["blue_moon", "sea_monster"], BLUE_MOON, "name exactly one source"),
         ],
     )
@@ -255,6 +255,8 @@ def network(bodies: dict[str, bytes | Exception]):
 
     def handler(request: httpx.Request) -> httpx.Response:
         answer = bodies[request.url.host]
+        if request.url.path == "/robots.txt" and not isinstance(answer, type):
+            return httpx.Response(404)
         if isinstance(answer, type):
             raise answer("simulated", request=request)
         return httpx.Response(200, content=answer)
@@ -340,7 +342,7 @@ class TestNetwork:
         assert len(raw_items("ticketmaster")) == 5
 
     def test_an_unexpected_error_fails_that_source_alone(self, monkeypatch):
-        async def broken(self, client):
+        async def broken(self, client, validators=None):
             raise RuntimeError("the parser\nexploded")
 
         monkeypatch.setattr(SeaMonster, "fetch", broken)

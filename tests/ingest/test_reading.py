@@ -91,3 +91,80 @@ def test_storable_replaces_what_databases_refuse():
     assert math.isnan(received["n"])
     assert storable(received) == {"t": "a\ufffdb", "s": "\ufffdx", "ok": "🎉", "n": "NaN"}
     assert storable([1, "plain", {"x": None}]) == [1, "plain", {"x": None}]
+
+
+# -- helpers the platform readers share ------------------------------------------------
+
+import datetime as dt  # noqa: E402
+
+from ingest import reading  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("8:00 PM", "20:00"),
+        ("8pm", "20:00"),
+        ("1 p.m.", "13:00"),
+        ("20:00:00", "20:00"),
+        ("noon", "12:00"),
+    ],
+)
+def test_any_time_reads_times_as_venues_write_them(value, expected):
+    assert reading.any_time(value) == expected
+
+
+def test_a_year_less_date_is_the_next_such_day():
+    with reading.receiving(dt.date(2026, 12, 2)):
+        assert reading.year_for(1, 8) == "2027-01-08"
+        assert reading.year_for(11, 20) == "2026-11-20"  # within the grace of past days
+        assert reading.year_for(9, 1) == "2027-09-01"
+    with pytest.raises(ItemError, match="is not a day"):
+        reading.year_for(2, 30)
+
+
+def test_epoch_millis_in_local_time_and_out_of_range():
+    # 03:00 UTC on 1 December is 7 PM on 30 November in Seattle.
+    assert reading.epoch_millis(1796094000000) == ("2026-11-30", "19:00")
+    with pytest.raises(ItemError, match="out of range"):
+        reading.epoch_millis(10**20)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (21, "21+"),
+        (0, "all ages"),
+        ("All Ages", "all ages"),
+        ("21 & Over", "21+"),
+        ("18+", "18+"),
+        (None, None),
+    ],
+)
+def test_age_limits_in_one_spelling(value, expected):
+    assert reading.age_limit(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("https://schema.org/EventCancelled", "cancelled"),
+        ("CANCELED", "cancelled"),
+        ("postponed", "postponed"),
+        ("on-sale", "scheduled"),
+        (None, "scheduled"),
+    ],
+)
+def test_show_status(value, expected):
+    assert reading.show_status(value) == expected
+
+
+def test_prices_and_currencies():
+    assert reading.prices("$15", "20.00", None, "free entry") == (15.0, 20.0)
+    assert reading.price(float("nan")) is None and reading.price(-3) is None
+    assert (reading.currency("usd"), reading.currency("dollars")) == ("USD", None)
+
+
+def test_an_offset_that_overflows_the_calendar_is_a_bad_item():
+    with pytest.raises(ItemError, match="does not parse"):
+        reading.day_and_time("9999-12-31T23:59:59-12:00")

@@ -17,12 +17,44 @@ def sources_command() -> dict[str, str]:
     return {line.split()[0]: line for line in out.getvalue().splitlines()[2:]}
 
 
-def test_every_source_is_listed_with_whether_it_can_run(no_tm_key):
+SEVENTEEN = [
+    "blue_moon", "sea_monster", "ticketmaster", "darrells_tavern", "kexp", "barboza", "neumos",
+    "conor_byrne", "sunset_tavern", "skylark", "little_red_hen", "royal_room", "nectar_lounge",
+    "high_dive", "songkick", "bandsintown", "eventbrite",
+]  # fmt: skip
+
+
+def test_every_source_is_listed_with_whether_it_can_run(no_tm_key, settings):
+    settings.DICE_API_KEY = ""
     rows = sources_command()
-    assert list(rows) == ["blue_moon", "sea_monster", "ticketmaster"]
+    assert list(rows) == SEVENTEEN
     assert "Blue Moon Tavern" in rows["blue_moon"] and " yes " in rows["blue_moon"]
     assert "no: TICKETMASTER_API_KEY is not set" in rows["ticketmaster"]
+    assert "no: DICE_API_KEY is not set" in rows["sunset_tavern"]
     assert all("never" in row for row in rows.values())
+
+
+@pytest.mark.parametrize(
+    "name, platform, terms",
+    [
+        ("conor_byrne", "VenuePilot", "undocumented endpoint"),
+        ("sunset_tavern", "DICE", "documented API, key"),
+        ("nectar_lounge", "Tixr", "undocumented endpoint"),
+        ("neumos", "events_ajax (Carbonhouse)", "undocumented endpoint"),
+        ("sea_monster", "Wix Events", "public page"),
+        ("songkick", "schema.org JSON-LD", "public feed"),
+        ("ticketmaster", "Ticketmaster Discovery API", "documented API, key"),
+        ("kexp", "own site", "public page"),
+    ],
+)
+def test_each_source_shows_its_platform_and_terms(name, platform, terms):
+    row = sources_command()[name]
+    assert platform in row and terms in row
+
+
+def test_a_source_switched_off_says_so(settings):
+    settings.SOURCES_DISABLED = ["kexp"]
+    assert "no: switched off by SOURCES_DISABLED" in sources_command()["kexp"]
 
 
 def test_with_its_key_ticketmaster_can_run(tm_key):

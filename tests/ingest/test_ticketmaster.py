@@ -32,7 +32,9 @@ def page(number: int) -> bytes:
 def fetch(fetcher) -> list[bytes]:
     async def run():
         async with fetcher:
-            fetcher.configure(source.name, per_second=source.requests_per_second)
+            fetcher.configure(
+                source.name, per_second=source.requests_per_second, robots=source.obeys_robots
+            )
             return await source.fetch(fetcher)
 
     return asyncio.run(run())
@@ -121,7 +123,9 @@ def test_pages_are_followed_to_the_last(fetcher_on, tm_key):
         asked.append(dict(request.url.params))
         return httpx.Response(200, content=page(int(request.url.params["page"])))
 
-    bodies = fetch(fetcher_on(handler))
+    pages = fetch(fetcher_on(handler))
+    bodies = pages.bodies
+    assert pages.complete
     assert [params["page"] for params in asked] == ["0", "1"]
     assert asked[0]["apikey"] == tm_key
     assert asked[0]["city"] == "Seattle" and asked[0]["classificationName"] == "music"
@@ -138,7 +142,7 @@ def test_pages_are_followed_to_the_last(fetcher_on, tm_key):
     ]
 
 
-def test_paging_stops_at_the_apis_depth_limit(fetcher_on, tm_key):
+def test_paging_stops_at_the_apis_depth_limit_and_says_so(fetcher_on, tm_key):
     asked = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -146,8 +150,54 @@ def test_paging_stops_at_the_apis_depth_limit(fetcher_on, tm_key):
         number = int(request.url.params["page"])
         return httpx.Response(200, json={"page": {"size": 200, "totalPages": 40, "number": number}})
 
-    assert len(fetch(fetcher_on(handler))) == 5
+    pages = fetch(fetcher_on(handler))
+    assert len(pages.bodies) == 5
     assert asked == [0, 1, 2, 3, 4]  # 200 * 5 = 1000 is no longer served
+    assert not pages.complete
+    assert pages.shortfall.startswith("more than 1,000 events from ")
+
+
+def event_at(number: int, start: str) -> dict:
+    return {"id": f"ev{number}", "name": f"Show {number}", "dates": {"start": {"dateTime": start}}}
+
+
+def test_past_the_depth_limit_the_search_goes_on_in_date_windows(fetcher_on, tm_key, monkeypatch):
+    monkeypatch.setattr(Ticketmaster, "page_size", 500)  # two pages reach the depth limit
+    searches = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        since, number = request.url.params["startDateTime"], int(request.url.params["page"])
+        searches.append((since, number))
+        if since.startswith("2027-03-01"):  # the second window ends within the limit
+            return httpx.Response(200, json={
+                "_embedded": {"events": [event_at(9, "2027-03-02T04:00:00Z")]},
+                "page": {"size": 500, "totalPages": 1, "number": 0},
+            })  # fmt: skip
+        start = "2027-03-01T04:00:00Z" if number == 1 else "2027-01-10T04:00:00Z"
+        return httpx.Response(200, json={
+            "_embedded": {"events": [event_at(number, start)]},
+            "page": {"size": 500, "totalPages": 7, "number": number},
+        })  # fmt: skip
+
+    pages = fetch(fetcher_on(handler))
+    assert pages.complete, pages.shortfall
+    assert [number for _, number in searches] == [0, 1, 0]
+    assert searches[2][0] == "2027-03-01T04:00:00Z"  # from the last event read
+    assert searches[0][0] == searches[1][0]  # one search for both pages of a window
+    assert len(pages.bodies) == 3
+
+
+def test_a_later_page_that_fails_keeps_the_pages_read_and_says_why(fetcher_on, tm_key):
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.params["page"] == "1":
+            return httpx.Response(503)
+        return httpx.Response(200, content=page(0))
+
+    pages = fetch(fetcher_on(handler))
+    assert len(pages.bodies) == 1
+    assert not pages.complete
+    assert pages.shortfall.startswith("page 2 from ")
+    assert pages.shortfall.endswith("failed: HTTP 503 after 3 attempts")
 
 
 def test_requests_are_spaced_to_five_a_second(fetcher_on, sleeps, tm_key, monkeypatch):

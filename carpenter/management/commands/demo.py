@@ -1,8 +1,9 @@
-"""``manage.py demo``: the blue_moon pipeline from its recorded response, and a login."""
+"""``manage.py demo``: the whole city from the recorded samples, and a local login."""
 
 from __future__ import annotations
 
 import secrets
+from argparse import ArgumentParser
 from pathlib import Path
 
 from django.conf import settings
@@ -10,23 +11,29 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from ingest.sources import get_source
-
 LOGIN_FILE = Path(settings.VAR_DIR) / "demo-admin.txt"
 
 
 class Command(BaseCommand):
-    help = "Run the blue_moon pipeline from its bundled recording and make a local admin login."
+    help = (
+        "Run every source's pipeline from its recorded sample (the whole city offline) "
+        "and make a local admin login."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--port", type=int, default=8000, help="the port the site will be served on"
+        )
 
     def handle(self, *args: object, **options: object) -> None:
-        # The recording has past days too: take them all, so the demo shows a full month.
-        sample = get_source("blue_moon").sample_path
-        call_command("run", "blue_moon", "--from", str(sample), "--since", "2000-01-01")
+        # The recordings stand for a day that passes: take all their days, past ones too,
+        # so the demo shows the weeks they list whenever it is run.
+        call_command("run", "--all", "--samples", "--since", "2000-01-01")
         username, password = ensure_admin()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Open http://127.0.0.1:8000/ (the dashboard; the admin is at /admin/) "
-                f"and log in as {username} / {password}"
+                f"Open http://127.0.0.1:{options['port']}/ (the dashboard; the admin is at "
+                f"/admin/) and log in as {username} / {password}"
             )
         )
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from carpenter.management.options import add_carpenter_arguments, carpenter_options
 from carpenter.service import carpenter
-from ingest.ingester import ingest
+from ingest.ingester import ingest, ingested, not_ingested
 from ingest.management.base import SourceCommand, add_ingest_arguments
 
 
@@ -27,6 +27,14 @@ class Command(SourceCommand):
         building = carpenter_options(options)
         shared = not options["in_memory"]  # a throwaway database needs no locks
         with self.pipeline(options) as reporter:
-            fetched = ingest(names, from_path=options["from_path"], reporter=reporter, lock=shared)
-            built = carpenter(names, reporter=reporter, lock=shared, **building)
-        self.report(fetched, built)
+            fetched = ingest(
+                names,
+                from_path=options["from_path"],
+                samples=options["samples"],
+                reporter=reporter,
+                lock=shared,
+            )
+            # A source that did not ingest is not carpentered: nothing new came in.
+            ready = ingested(fetched)
+            built = carpenter(ready, reporter=reporter, lock=shared, **building) if ready else None
+        self.report(fetched, built, left_out=not_ingested(fetched))

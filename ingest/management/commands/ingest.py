@@ -25,6 +25,7 @@ class Command(SourceCommand):
             outcome = ingest(
                 names,
                 from_path=options["from_path"],
+                samples=options["samples"],
                 reporter=reporter,
                 lock=not options["in_memory"],
             )

@@ -1,0 +1,29 @@
+"""`manage.py demo` (the whole city from the recordings) and the sources' system checks."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from carpenter.management.commands import demo
+from graph.models import Node
+from ingest.checks import sources_disabled_names_known_sources
+
+
+@pytest.mark.django_db
+def test_the_demo_builds_the_city_and_names_its_port(monkeypatch, tmp_path):
+    monkeypatch.setattr(demo, "LOGIN_FILE", tmp_path / "demo-admin.txt")
+    out = io.StringIO()
+    call_command("demo", "--port", "8123", stdout=out)
+    assert "Open http://127.0.0.1:8123/" in out.getvalue()
+    sources = {raw.data["source"] for raw in Node.objects.labelled("raw_data")}
+    assert len(sources) == 17
+    assert Node.objects.labelled("event").count() > 150
+
+
+def test_an_unknown_name_in_sources_disabled_is_warned_of(settings):
+    settings.SOURCES_DISABLED = ["kexp", "kepx"]
+    (warning,) = sources_disabled_names_known_sources()
+    assert warning.id == "ingest.W001" and "'kepx'" in warning.msg
+    settings.SOURCES_DISABLED = ["kexp"]
+    assert sources_disabled_names_known_sources() == []
