@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: demo test bench check lint clean
+.PHONY: demo serve test bench check lint clean
 
 # Installs are redone only when a requirements file changes.
 $(VENV)/.runtime: requirements.txt
@@ -32,6 +32,17 @@ demo: $(VENV)/.runtime .env
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The production start: migrate, collect static files, then the scheduler and gunicorn
+# side by side; Ctrl-C or SIGTERM stops both (the scheduler after its batch in hand).
+serve: $(VENV)/.runtime .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	rm -rf var/prometheus && mkdir -p var/prometheus
+	export PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/var/prometheus; \
+	$(PY) manage.py scheduler & scheduler=$$!; \
+	trap 'kill -TERM $$scheduler 2>/dev/null; wait $$scheduler' EXIT INT TERM; \
+	$(BIN)/gunicorn --config gunicorn.conf.py sms_project.wsgi
+
 # The whole suite on the configured engine (embedded file unless DATABASE_URL or
 # LIBSQL_URL is set); .ci/run runs it on all three.
 test: $(VENV)/.dev .env
@@ -40,6 +51,7 @@ test: $(VENV)/.dev .env
 # Benchmarks print numbers; they are not tests.
 BENCHMARKS := bench/graph_bulk.py bench/pipeline.py bench/pages.py
 BENCHMARKS += bench/sources.py
+BENCHMARKS += bench/ops.py
 bench: $(VENV)/.dev .env
 	@for script in $(BENCHMARKS); do echo "== $$script"; $(PY) $$script || exit 1; done
 

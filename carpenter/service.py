@@ -96,6 +96,7 @@ def _run(
         started = time.perf_counter()
         ids = _raw_ids(source, process_all=process_all, since=since, only=raw_ids)
         reporter.begin(source, "building", total=len(ids))
+        log.expect(source, len(ids))
         for chunk in chunked(ids, BATCH):
             raws = list(Node.objects.filter(pk__in=chunk).order_by("key"))
             _build(builder, log, raws)

@@ -6,6 +6,10 @@ or ``carpenter_record``: a change type, a short summary, a JSON diff, a link to 
 node) are collected and written in batches with ``flush()``, which the caller invokes
 inside the same transaction as the writes they describe: data and audit trail are
 stored together or not at all.
+
+The run node is live progress too: ``expect()`` stores how many items a source has to
+handle, and every ``flush()`` stores the counts so far in the batch's own transaction,
+so whichever process runs it, the dashboard reads what is committed, no more.
 """
 
 from __future__ import annotations
@@ -83,6 +87,7 @@ class RunLog:
     kinds: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     stats: dict[str, SourceStats] = field(default_factory=dict)
     pending: list[PendingRecord] = field(default_factory=list)
+    current: str | None = None
 
     def start(self) -> Node:
         """Store the run as running (committed at once, so a killed run leaves a trace)."""
@@ -144,8 +149,30 @@ class RunLog:
         self.kinds = defaultdict(Counter, kinds)
         self.stats = stats
 
+    def expect(self, source: str, total: int) -> None:
+        """Store that ``source`` has ``total`` items to handle, and is the one at work now."""
+        self.current = source
+        self.stats.setdefault(source, SourceStats()).total = total
+        self._store_progress()
+
     def flush(self) -> int:
-        """Write the collected records and their edges; call inside the data's transaction."""
+        """Write the collected records and their edges, and the run's counts so far; call
+        inside the data's transaction (one batch)."""
+        written = self._write_records()
+        if self.current is not None:
+            self.stats.setdefault(self.current, SourceStats()).batches += 1
+        self._store_progress()
+        return written
+
+    def _store_progress(self) -> None:
+        if self.run is None:
+            return
+        self.run.data.update(
+            counts=self.totals(), per_source=self.stats, progress_at=timezone.now()
+        )
+        Node.objects.bulk_update_data([self.run])
+
+    def _write_records(self) -> int:
         if not self.pending:
             return 0
         record_label = RECORD_LABEL[self.label]
@@ -165,7 +192,7 @@ class RunLog:
         """Write what is left and close the run with its status and counts."""
         assert self.run is not None, "start() the run first"
         with transaction.atomic():
-            self.flush()
+            self._write_records()
             for stats in self.stats.values():
                 if stats.status == "running":
                     stats.status = "succeeded"

@@ -85,7 +85,11 @@ class Node(models.Model):
         db_table = "nodes"
         verbose_name = "node"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["label", "created_at"], name="nodes_label_created")]
+        indexes = [
+            models.Index(fields=["label", "created_at"], name="nodes_label_created"),
+            # Runs changed lately (graph.totals: what /metrics reads again at each scrape).
+            models.Index(fields=["label", "updated_at"], name="nodes_label_updated"),
+        ]
         constraints = [
             # NULL keys (runs, records) are distinct, so only keyed labels collide.
             models.UniqueConstraint(fields=["label", "key"], name="nodes_natural_key"),

@@ -271,6 +271,12 @@ class SourceStats(BaseModel):
     """The source's own outcome: succeeded, failed, or skipped (e.g. its secret is not set)."""
     fetch: FetchStats | None = None
     """For an ingest run: how fetching went (pages, completeness, a 304, validators)."""
+    # Live progress (graph.audit): written as each batch commits, read by the dashboard.
+    total: int | None = None
+    """Items the source has to handle: fetched (ingest) or raw items to build (carpenter);
+    null until known."""
+    batches: int = 0
+    """Batches committed so far (each one transaction with its records)."""
 
 
 class RunData(NodeData):
@@ -296,6 +302,13 @@ class RunData(NodeData):
     """Process that ran it, to tell a killed run from a running one."""
     host: str | None = None
     """Machine that ran it: only that machine can tell whether the run is still alive."""
+    # Live progress and retention (graph.audit, graph.prune).
+    progress_at: Timestamp | None = None
+    """When the run last committed a batch (its counts are as of then)."""
+    records_pruned: int | None = None
+    """Records removed by ``manage.py prune`` (the run's counts still say what it did)."""
+    pruned_at: Timestamp | None = None
+    """When its records were pruned."""
 
 
 class IngestRunData(RunData):

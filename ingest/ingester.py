@@ -117,6 +117,7 @@ def ingest(
     reporter: Reporter | None = None,
     fetcher: HttpFetcher | None = None,
     lock: bool = True,
+    trigger: str = "command",
 ) -> IngestOutcome:
     """Fetch the sources called ``names`` and store their items; return the run's outcome.
 
@@ -125,6 +126,8 @@ def ingest(
     reporter: told about progress (``ingest.console``); silent by default.
     fetcher: the fetcher to use (tests pass one on a mock transport).
     lock: hold the sources' locks (off for a throwaway database, which no one shares).
+    trigger: who started the run ("schedule", "dashboard"), kept in its options when not
+        a command.
     """
     reporter = reporter or QuietReporter()
     names = list(dict.fromkeys(names))
@@ -137,6 +140,8 @@ def ingest(
     options: dict[str, Any] = {"from": str(from_path)} if from_path is not None else {}
     if samples:
         options["samples"] = True
+    if trigger != "command":
+        options["trigger"] = trigger
     guard = source_locks(names, on_wait=lambda m: reporter.note("", m)) if lock else None
     with guard or nullcontext():
         if lock:
@@ -391,6 +396,7 @@ def _store(source: Source, entries: list[Item | BadItem], log: RunLog, reporter:
     started = time.monotonic()
     before = Counter(log.counts)
     reporter.begin(source.name, "storing", total=len(entries))
+    log.expect(source.name, len(entries))
     kept: dict[str, str] = {}  # external id -> content hash of its first copy
     now = timezone.now()
     numbered = list(enumerate(entries, start=1))

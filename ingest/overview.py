@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -55,14 +56,19 @@ def source_states() -> list[SourceState]:
     return list(states.values())
 
 
-def sources_table(states: list[SourceState]) -> str:
-    """Return the table ``manage.py sources`` prints."""
+Column = tuple[str, Callable[[SourceState], str]]
+
+
+def sources_table(states: list[SourceState], extra: Sequence[Column] = ()) -> str:
+    """Return the table ``manage.py sources`` prints; ``extra`` columns (a header and a
+    function of the state) go after "can run" (the scheduler's schedule, for one)."""
     headers = (
         "source",
         "title",
         "platform",
         "terms",
         "can run",
+        *(header for header, _ in extra),
         "last run",
         "status",
         "created",
@@ -74,15 +80,16 @@ def sources_table(states: list[SourceState]) -> str:
     for state in states:
         can_run = "yes" if not state.problem else f"no: {state.problem}"
         row = [state.name, state.title, state.platform, state.terms, can_run]
+        row += [cell(state) for _, cell in extra]
         run, stats = state.last_run, state.stats
         if run is None:
             row += ["never", "", "", "", "", ""]
         else:
-            counts = [getattr(stats, f, "") if stats else "" for f in headers[7:]]
+            counts = [getattr(stats, f, "") if stats else "" for f in headers[-4:]]
             row += [f"{_local(run.data.get('started_at'))} ({run.pk[:8]})", _status(run, stats)]
             row += counts
         rows.append(row)
-    return render_table(headers, rows, numeric=headers[7:])
+    return render_table(headers, rows, numeric=headers[-4:])
 
 
 def _status(run: Node, stats: SourceStats | None) -> str:

@@ -47,7 +47,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # request metrics: first...
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "web.middleware.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -55,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # ...and last
 ]
 
 ROOT_URLCONF = "sms_project.urls"
@@ -150,3 +154,54 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Operations (README, "Running it for real"): scheduled runs, backups, retention, metrics.
+# Schedules are cron expressions in TIME_ZONE, or "off". SCHEDULE_<SOURCE> sets one source
+# (SCHEDULE_BLUE_MOON="0 */2 * * *"); sources without one take their category's default.
+SCHEDULES = {
+    "venue_sites": "7 */4 * * *",  # a venue's own site: every four hours
+    "aggregators": "23 6 * * *",  # ticketing APIs and listings: daily, early morning
+    "backup": "41 3 * * *",
+    "prune": "53 3 * * *",
+} | {
+    key.removeprefix("SCHEDULE_").lower(): value
+    for key, value in env.ENVIRON.items()
+    if key.startswith("SCHEDULE_") and value.strip()
+}
+# How often the scheduler looks for due and requested jobs, in seconds.
+SCHEDULER_TICK = env.float("SCHEDULER_TICK", default=5.0)
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)  # the scheduled backup keeps the last N
+PRUNE_AFTER_DAYS = env.int("PRUNE_AFTER_DAYS", default=90)  # the scheduled prune's --older-than
+# /metrics wants "Authorization: Bearer <METRICS_TOKEN>"; unset, it answers loopback only.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
+# Content-Security-Policy on every page (django-csp): no inline script or style, nothing
+# from other hosts but images (event posters). The one inline style Django's admin may
+# write (its change list with no actions) is allowed by its hash; tests/web/test_headers.py
+# checks the hash against Django's template. A view that needs more says so with
+# django-csp's decorators (csp_update), for its own responses only.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF, "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"],
+        "img-src": [_SELF, "data:", "https:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_NONE],
+        "frame-ancestors": [_NONE],
+        "form-action": [_SELF],
+    }
+}
+
+# Password reset by mail only when mail is configured (EMAIL_URL, e.g.
+# smtp+tls://user:password@mail.example.org:587); without it the reset pages do not exist
+# and the login page says to ask an operator.
+EMAIL_URL = env.str("EMAIL_URL", default="")
+if EMAIL_URL:
+    globals().update(env.email_url_config(EMAIL_URL))
+    DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="sms-graph@localhost")
+PASSWORD_RESET_BY_MAIL = bool(EMAIL_URL)

@@ -66,11 +66,11 @@ def python_child() -> Callable[..., subprocess.Popen[str]]:
     """Start ``python SCRIPT ARGS`` with Django set up on the test database."""
     started: list[subprocess.Popen[str]] = []
 
-    def start(script: Path, *args: str) -> subprocess.Popen[str]:
+    def start(script: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
         child = subprocess.Popen(
             [sys.executable, str(script), *args],
             cwd=ROOT,
-            env={**engine_env(), "DJANGO_SETTINGS_MODULE": "sms_project.settings"},
+            env={**engine_env(), "DJANGO_SETTINGS_MODULE": "sms_project.settings", **(env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -17,5 +17,6 @@ class Bandsintown(JsonLdEvents):
     title = "Bandsintown (Seattle)"
     sample = "bandsintown.html"
     platform = "Bandsintown, schema.org JSON-LD"
+    category = "aggregator"
     page_url = "https://www.bandsintown.com/c/seattle-wa"
     whole_window = False

@@ -95,6 +95,9 @@ class Source(ABC):
     """How its data may be used: PUBLIC_PAGE, PUBLIC_FEED, DOCUMENTED_API or UNDOCUMENTED."""
     hosts: ClassVar[tuple[str, ...]] = ()
     """Hosts beyond its own site that its requests may be redirected to."""
+    category: ClassVar[str] = "venue_site"
+    """What the source is: "venue_site" (a venue's own pages) or "aggregator" (a
+    ticketing API or listing of many venues); the scheduler's default schedule keys on it."""
 
     @property
     def sample_path(self) -> Path:

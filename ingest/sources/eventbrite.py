@@ -10,3 +10,4 @@ class SeattleEventbrite(Eventbrite):
     title = "Eventbrite (Seattle music)"
     sample = "eventbrite.html"
     search_url = "https://www.eventbrite.com/d/wa--seattle/music--events/"
+    category = "aggregator"

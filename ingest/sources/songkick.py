@@ -22,6 +22,7 @@ class Songkick(JsonLdEvents):
     title = "Songkick (Seattle)"
     sample = "songkick.html"
     platform = "Songkick, schema.org JSON-LD"
+    category = "aggregator"
     page_url = CALENDAR_URL
 
     async def fetch(self, client: Fetcher, validators: Validators | None = None) -> Pages:

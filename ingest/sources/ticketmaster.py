@@ -59,6 +59,7 @@ class Ticketmaster(Source):
     requests_per_second = 5
     platform = "Ticketmaster Discovery API"
     terms = DOCUMENTED_API
+    category = "aggregator"
     page_size = 200
     """Events per page: the API's maximum, so that the paging limit reaches furthest."""
 

@@ -57,23 +57,36 @@ class Watched:
 
     page: the Playwright page.
     dialogs: messages of dialogs that opened (a scraped script that ran).
+    violations: Content-Security-Policy violations the browser reported in its console.
     """
 
     page: Any
     context: Any
     dialogs: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
 
     def close(self) -> None:
+        """Close the page; fail if the browser refused anything under the CSP meanwhile."""
         self.context.close()
+        assert self.violations == [], "Content-Security-Policy violations:\n" + "\n".join(
+            self.violations
+        )
 
 
 def open_page(browser: Any, width: str) -> Watched:
-    """Open a page at one of ``WIDTHS`` that records any dialog a script opens."""
+    """Open a page at one of ``WIDTHS`` that records any dialog a script opens and any
+    Content-Security-Policy violation (``close()`` fails on one)."""
     context = browser.new_context(viewport=WIDTHS[width])
     page = context.new_page()
     watched = Watched(page, context)
     page.on("dialog", lambda dialog: (watched.dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("console", lambda message: _note_violation(watched, message))
     return watched
+
+
+def _note_violation(watched: Watched, message: Any) -> None:
+    if "Content Security Policy" in message.text:
+        watched.violations.append(f"{watched.page.url}: {message.text}")
 
 
 def shoot(page: Any, name: str) -> None:

@@ -151,3 +151,4 @@ def _static_root():
     from django.conf import settings
 
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+from tests.ops.conftest import scheduler_child  # noqa: E402, F401  (the browser's live-progress test)

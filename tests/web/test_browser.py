@@ -185,3 +185,58 @@ def test_an_operator_goes_through_the_site(browser, live_server, site, width):
 
     assert watched.dialogs == []  # no scraped script ever ran
     watched.close()
+
+
+def log_in(page, base: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", "operator")
+    page.fill("#id_password", "pw-operator-1")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/dashboard/")
+
+
+def test_a_csp_violation_fails_the_test(browser):
+    watched = open_page(browser, "desktop")
+    watched.page.set_content(
+        "<meta http-equiv='Content-Security-Policy' content=\"script-src 'none'\">"
+        "<script>document.title = 'ran'</script>"
+    )
+    watched.page.wait_for_timeout(200)
+    assert watched.page.title() != "ran"
+    with pytest.raises(AssertionError, match="Content-Security-Policy violations"):
+        watched.close()
+
+
+def test_a_running_run_updates_on_its_page_without_a_reload(
+    browser, live_server, django_user_model, scheduler_child, tmp_path
+):
+    from graph.models import Node
+    from tests.ingest.feeds import blue_moon_feed, write_feed
+    from tests.ops.test_scheduler_process import wait_for
+
+    django_user_model.objects.create_user("operator", password="pw-operator-1", is_staff=True)
+    watched = open_page(browser, "desktop")
+    page = watched.page
+    log_in(page, live_server.url)
+
+    feed = write_feed(tmp_path / "feed.json", blue_moon_feed(1500, 750))
+    scheduler_child(feed, "--tick", "0.2", slow=2.2)  # a batch a little slower than a poll
+    run = wait_for(lambda: Node.objects.labelled("ingest_run").first(), what="the run")
+    page.goto(f"{live_server.url}/dashboard/runs/{run.pk}/")
+    page.evaluate("window.notReloaded = true")
+    created = page.locator('[data-field="per_source.blue_moon.created"]')
+    for committed in ("500", "1000"):  # batch after batch
+        expect(created).to_have_text(committed, timeout=15_000)
+    expect(page.locator('[data-field="per_source.blue_moon.total"]')).to_have_text("1500")
+    expect(page.locator("[data-live-done]")).to_be_visible(timeout=30_000)
+    expect(page.locator('[data-field="status"]')).to_have_text("succeeded")
+    expect(created).to_have_text("1500")
+    assert page.evaluate("window.notReloaded") is True
+    shoot(page, "desktop-run-live")
+
+    # The home page: the button asks the scheduler, which runs it.
+    page.goto(f"{live_server.url}/dashboard/")
+    page.locator("form.run-now button").first.click()
+    expect(page.locator(".messages")).to_contain_text("blue_moon: asked for a run")
+    shoot(page, "desktop-home-run-now")
+    watched.close()

@@ -18,6 +18,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
+from carpenter.models import SchedulerBeat
+from carpenter.scheduler import JobState, job_states, live_schedulers
 from graph.expressions import JSONText
 from graph.labels import Label, Relation
 from graph.models import Edge, Node
@@ -77,6 +79,7 @@ class SourceHealth:
     carpenter: RunRow | None = None
     last_error: str | None = None
     last_error_run: RunRow | None = None
+    job: JobState | None = None
 
     @property
     def lanes(self) -> list[tuple[str, RunRow | None, SourceOutcome | None]]:
@@ -96,6 +99,9 @@ class HomeData:
     chart_runs: list[RunRow]
     recent_runs: list[RunRow]
     upcoming_week: int
+    running: list[RunRow] = field(default_factory=list)
+    housekeeping: list[JobState] = field(default_factory=list)
+    schedulers: list[SchedulerBeat] = field(default_factory=list)
 
 
 def recent_runs(limit: int = RUN_WINDOW) -> list[RunRow]:
@@ -139,15 +145,64 @@ def home() -> HomeData:
         .where(day__gte=start, day__lt=week_end, hidden=False)
         .count()
     )
+    jobs = {state.name: state for state in job_states()}
+    sources = source_health(runs, known_sources())
+    for health in sources:
+        health.job = jobs.get(health.name)
     return HomeData(
         label_counts=[
             (label, LABEL_PLURALS[label], counts.get(label, 0)) for label in Label.values
         ],
-        sources=source_health(runs, known_sources()),
+        sources=sources,
         chart_runs=list(reversed(runs[:CHART_RUNS])),
         recent_runs=runs[:10],
         upcoming_week=upcoming,
+        running=running_runs(),
+        housekeeping=[state for state in jobs.values() if not state.schedule.is_source],
+        schedulers=live_schedulers(),
     )
+
+
+def running_runs(limit: int = 20) -> list[RunRow]:
+    """Return the runs in progress, newest first (one query)."""
+    nodes = Node.objects.filter(label__in=RUN_LABELS).where(status="running")
+    return [run_row(node) for node in nodes.order_by("-created_at", "-id")[:limit]]
+
+
+def run_progress(run_id: str) -> dict[str, Any]:
+    """Return where a run stands, as its node says (one query): for the live endpoint."""
+    return progress_of(run_row(get_node(RUN_LABELS, run_id)))
+
+
+def progress_of(run: RunRow) -> dict[str, Any]:
+    """Return a run's progress as plain JSON-ready values."""
+    return {
+        "id": run.id,
+        "url": run.url,
+        "kind": run.kind,
+        "status": run.status,
+        "running": run.status == "running",
+        "sources": ", ".join(run.sources),
+        "started": run.started.isoformat() if run.started else None,
+        "finished": run.finished.isoformat() if run.finished else None,
+        "duration": run.duration,
+        "counts": {change: run.counts.get(change, 0) for change in CHANGE_TYPES},
+        "per_source": {
+            o.name: {
+                "status": o.status,
+                "total": "" if o.total is None else o.total,
+                "done": o.created + o.updated + o.unchanged + o.skipped + o.errors,
+                "batches": o.batches,
+                "created": o.created,
+                "updated": o.updated,
+                "unchanged": o.unchanged,
+                "skipped": o.skipped,
+                "errors": o.errors,
+                "duration": o.duration,
+            }
+            for o in run.per_source
+        },
+    }
 
 
 def last_successes(runs: list[RunRow], names: list[str]) -> dict[str, dict[str, str | None]]:
@@ -477,3 +532,61 @@ def raw_page(raw_id: str) -> RawPage:
         parse_time(raw.data.get("first_seen")),
         parse_time(raw.data.get("last_seen")),
     )
+
+
+# -- venues and artists ---------------------------------------------------------------
+
+VENUES_PER_PAGE = ARTISTS_PER_PAGE = 100
+
+
+@dataclass
+class Listed:
+    """A venue or an artist in its list, with how many shows it has."""
+
+    node: Node
+    shows: int = 0
+    upcoming: int = 0
+
+
+@dataclass
+class ListPage:
+    """One page of venues or artists, searched by name."""
+
+    page: Page
+    rows: list[Listed]
+    q: str
+    total: int
+
+
+def venues_page(q: str, page_number: Any) -> ListPage:
+    """Return venues by name, searched, with their shows and upcoming shows (three queries)."""
+    return _listed(Label.VENUE, Relation.HOSTS, q, page_number, VENUES_PER_PAGE)
+
+
+def artists_page(q: str, page_number: Any) -> ListPage:
+    """Return artists by name, searched, with their shows and upcoming shows (three queries)."""
+    return _listed(Label.ARTIST, Relation.PERFORMS_AT, q, page_number, ARTISTS_PER_PAGE)
+
+
+def _listed(label: str, relation: str, q: str, page_number: Any, per_page: int) -> ListPage:
+    q = q.strip()[:100]
+    nodes = Node.objects.labelled(label).annotate(name=JSONText("data", "name"))
+    if q:
+        nodes = nodes.filter(Q(data__name__icontains=q) | Q(data__aliases__icontains=q))
+    page = Paginator(nodes.order_by("name", "id"), per_page).get_page(page_number)
+    found = list(page.object_list)
+    counts = (
+        Edge.objects.filter(relation=relation, source_id__in=[n.pk for n in found])
+        .order_by()
+        .values("source_id")
+        .annotate(
+            shows=Count("id"),
+            upcoming=Count("id", filter=Q(target__data__day__gte=today())),
+        )
+    )
+    by_node = {row["source_id"]: row for row in counts}
+    rows = [
+        Listed(n, by_node.get(n.pk, {}).get("shows", 0), by_node.get(n.pk, {}).get("upcoming", 0))
+        for n in found
+    ]
+    return ListPage(page, rows, q, page.paginator.count)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
+from carpenter.scheduler import live_schedulers, request_run
+from ingest.sources import SOURCES
 from web.dashboard import queries
 from web.dashboard.access import staff_required
 from web.dashboard.charts import changes_chart
@@ -143,3 +146,60 @@ def raw(request: HttpRequest, node_id: str) -> HttpResponse:
             "json": pretty_json(rest),
         },
     )
+
+
+@require_GET
+@staff_required
+def run_progress(request: HttpRequest, run_id: str) -> JsonResponse:
+    """Answer the run page's live updates: the run's counts as its node holds them now."""
+    return JsonResponse(queries.run_progress(run_id))
+
+
+@require_GET
+@staff_required
+def live_runs(request: HttpRequest) -> JsonResponse:
+    """Answer the home page's live list: the runs in progress."""
+    return JsonResponse({"runs": [queries.progress_of(run) for run in queries.running_runs()]})
+
+
+@require_POST
+@staff_required
+def run_now(request: HttpRequest, source: str) -> HttpResponse:
+    """Ask the scheduler to run a source now; the scheduler's worker runs it, not this request."""
+    if source not in queries.known_sources():
+        raise Http404("No such source.")
+    problem = SOURCES[source].missing_secret()
+    if problem:
+        messages.error(request, f"{source} cannot run here: {problem}.")
+        return redirect("dashboard:home")
+    if request_run(source, by=request.user.get_username()):
+        messages.success(request, f"{source}: asked for a run; the scheduler starts it shortly.")
+    else:
+        messages.info(request, f"{source}: a run is already waiting for the scheduler.")
+    if not live_schedulers():
+        messages.warning(
+            request,
+            "No scheduler is running, so nothing will start: run `manage.py scheduler` "
+            "(or `make serve`, which starts it beside the web server).",
+        )
+    return redirect("dashboard:home")
+
+
+@require_GET
+@staff_required
+def venues(request: HttpRequest) -> HttpResponse:
+    """List venues by name, searchable, with their shows."""
+    return _listed(request, queries.venues_page, "venues")
+
+
+@require_GET
+@staff_required
+def artists(request: HttpRequest) -> HttpResponse:
+    """List artists by name, searchable, with their shows."""
+    return _listed(request, queries.artists_page, "artists")
+
+
+def _listed(request: HttpRequest, page_of, section: str) -> HttpResponse:
+    data = page_of(request.GET.get("q", ""), request.GET.get("page"))
+    context = {"data": data, "query": query_without(request.GET, "page"), "section": section}
+    return render(request, f"dashboard/{section}.html", context)

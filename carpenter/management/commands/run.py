@@ -6,8 +6,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from carpenter.management.options import add_carpenter_arguments, carpenter_options
-from carpenter.service import carpenter
-from ingest.ingester import ingest, ingested, not_ingested
+from carpenter.pipeline import run_pipeline
 from ingest.management.base import SourceCommand, add_ingest_arguments
 
 
@@ -25,16 +24,13 @@ class Command(SourceCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         names = self.source_names(options)
         building = carpenter_options(options)
-        shared = not options["in_memory"]  # a throwaway database needs no locks
+        fetching = {"from_path": options["from_path"], "samples": options["samples"]}
         with self.pipeline(options) as reporter:
-            fetched = ingest(
+            outcome = run_pipeline(
                 names,
-                from_path=options["from_path"],
-                samples=options["samples"],
+                fetching=fetching,
+                building=building,
                 reporter=reporter,
-                lock=shared,
+                lock=not options["in_memory"],  # a throwaway database needs no locks
             )
-            # A source that did not ingest is not carpentered: nothing new came in.
-            ready = ingested(fetched)
-            built = carpenter(ready, reporter=reporter, lock=shared, **building) if ready else None
-        self.report(fetched, built, left_out=not_ingested(fetched))
+        self.report(*outcome.outcomes, left_out=outcome.left_out)
