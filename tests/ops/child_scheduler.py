@@ -1,9 +1,9 @@
 """Child process: ``manage.py scheduler`` with the network replaced by a recorded feed.
 
 python child_scheduler.py FEED SLOW [scheduler options...]: every GET answers FEED's
-bytes, robots.txt a 404 (httpx's transport patched, as the ingest tests patch it); with SLOW above 0 each
-stored batch prints "batch N" and then waits SLOW seconds before it commits, so a test
-can ask the scheduler to stop in the middle of a batch.
+bytes, robots.txt a 404 (httpx's transport patched, as the ingest tests patch it); with
+SLOW above 0 each stored batch prints "batch N" and then waits SLOW seconds before it
+commits, so a test can ask the scheduler to stop in the middle of a batch.
 """
 
 import sys

@@ -61,7 +61,7 @@ def only_blue_moon(settings):
 
 @pytest.fixture
 def feed_answers(monkeypatch) -> Callable[[bytes], list[str]]:
-    """Answer every request of this process but robots.txt with ``body``; return the URLs asked for."""
+    """Answer every request but robots.txt with ``body``; return the URLs asked for."""
     asked: list[str] = []
 
     def answer_with(body: bytes) -> list[str]:

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from graph.audit import RunLog, diff
 from graph.models import Edge, Node
+from tests.ops.conftest import scheduler_child  # noqa: F401  (the live-progress browser test)
 from tests.web.browser import browser  # noqa: F401  (the fixture, for browser tests)
 
 SCRIPT_TITLE = "<script>alert(1)</script><b>x</b>"
@@ -151,4 +152,3 @@ def _static_root():
     from django.conf import settings
 
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-from tests.ops.conftest import scheduler_child  # noqa: E402, F401  (the browser's live-progress test)
