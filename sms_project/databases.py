@@ -3,8 +3,11 @@
 Three engines, in this order of precedence:
 
 - ``LIBSQL_URL`` (+ ``LIBSQL_AUTH_TOKEN``): a libSQL server or Turso database, on
-  the django-libsql engine as fixed by ``graph.backends.libsql``. A ``file:`` URL runs
-  the same engine against a local file (how the test suite proves that engine).
+  the django-libsql engine over Turso's ``libsql`` driver (``graph.backends.libsql``).
+  A ``file:`` URL runs the same engine on a local file (how the test suite proves it);
+  ``LIBSQL_REPLICA_PATH`` (+ ``LIBSQL_SYNC_INTERVAL``) makes a local embedded replica
+  of the remote; ``LIBSQL_ENCRYPTION_KEY`` encrypts the local file at rest;
+  ``LIBSQL_CONNECT_TIMEOUT`` bounds the wait for a remote that does not answer.
 - ``DATABASE_URL``: any database Django supports; PostgreSQL is the tested one.
 - neither: the embedded database, a SQLite file under ``var/`` (the file format that
   libSQL and Turso read and import), tuned for a web app with background writers.
@@ -50,24 +53,69 @@ def embedded_database(path: Path, test_path: Path) -> dict[str, Any]:
     }
 
 
-def libsql_database(url: str, auth_token: str) -> dict[str, Any]:
-    """Return settings for the libSQL engine at ``url`` (libsql://, ws(s)://, file:)."""
+REMOTE_SCHEMES = frozenset({"libsql", "https", "http"})
+
+
+def libsql_database(
+    url: str,
+    *,
+    auth_token: str = "",
+    replica_path: str = "",
+    sync_interval: float | None = None,
+    encryption_key: str = "",
+    connect_timeout: float = 5.0,
+) -> dict[str, Any]:
+    """Return settings for the libSQL engine (graph.backends.libsql) the variables ask for.
+
+    ``url`` is ``file:PATH`` (a local file) or a remote primary (``libsql://``,
+    ``https://``); with ``replica_path`` the database is an embedded replica of that
+    primary in a local file, synced every ``sync_interval`` seconds and after commits.
+    """
     scheme = urlsplit(url).scheme
-    if scheme not in {"libsql", "ws", "wss", "http", "https", "file"}:
+    if scheme != "file" and scheme not in REMOTE_SCHEMES:
         raise ImproperlyConfigured(
-            f"LIBSQL_URL must start with libsql://, wss://, ws:// or file:, not {url!r}."
+            f"LIBSQL_URL must start with libsql://, https://, http:// or file:, not {url!r}."
         )
+    if replica_path and scheme == "file":
+        raise ImproperlyConfigured(
+            "LIBSQL_REPLICA_PATH replicates a remote database: LIBSQL_URL must be "
+            "libsql:// or https://, not a file."
+        )
+    # IMMEDIATE and the busy timeout as the embedded default has them (above).
     options: dict[str, Any] = {"transaction_mode": "IMMEDIATE", "timeout": 30}
-    if auth_token:
-        options["auth_token"] = auth_token
+    if encryption_key:
+        options["encryption_key"] = encryption_key
+    if scheme != "file":
+        options["connect_timeout"] = connect_timeout
+        if auth_token:
+            options["auth_token"] = auth_token
     test: dict[str, Any] = {}
-    if scheme == "file":
+    if replica_path:
+        options["sync_url"] = url
+        if sync_interval:
+            options["sync_interval"] = sync_interval
+        name = f"file:{replica_path}"
+        # Tests would write through the replica to the primary: a remote database
+        # cannot be created by the test runner, tests reuse it (a fresh replica file).
+        path = Path(replica_path)
+        test["NAME"] = f"file:{path.with_name('test-' + path.name)}"
+    elif scheme == "file":
+        name = url
         path = Path(url.removeprefix("file:").split("?", 1)[0])
         test["NAME"] = f"file:{path.with_name('test-' + path.name)}"
     else:
-        # A remote database cannot be created by the test runner: tests reuse it.
+        name = url
         test["NAME"] = url
-    return {"ENGINE": "graph.backends.libsql", "NAME": url, "OPTIONS": options, "TEST": test}
+    config: dict[str, Any] = {
+        "ENGINE": "graph.backends.libsql",
+        "NAME": name,
+        "OPTIONS": options,
+        "TEST": test,
+    }
+    if scheme != "file":
+        # A remote connection costs a round trip to open: keep it between requests.
+        config.update(CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True)
+    return config
 
 
 def database_from_env(env: environ.Env, var_dir: Path) -> dict[str, Any]:
@@ -77,7 +125,14 @@ def database_from_env(env: environ.Env, var_dir: Path) -> dict[str, Any]:
     if libsql_url and database_url:
         raise ImproperlyConfigured("Set LIBSQL_URL or DATABASE_URL, not both.")
     if libsql_url:
-        return libsql_database(libsql_url, env.str("LIBSQL_AUTH_TOKEN", default=""))
+        return libsql_database(
+            libsql_url,
+            auth_token=env.str("LIBSQL_AUTH_TOKEN", default=""),
+            replica_path=env.str("LIBSQL_REPLICA_PATH", default=""),
+            sync_interval=env.float("LIBSQL_SYNC_INTERVAL", default=0) or None,
+            encryption_key=env.str("LIBSQL_ENCRYPTION_KEY", default=""),
+            connect_timeout=env.float("LIBSQL_CONNECT_TIMEOUT", default=5.0),
+        )
     if database_url:
         config = env.db_url_config(database_url)
         config.setdefault("CONN_MAX_AGE", 60)
