@@ -127,7 +127,10 @@ def backup(path: str | Path) -> Made:
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".backup-") as work:
         if engine == SQLITE:
             member, name = Path(work) / SQLITE_MEMBER, SQLITE_MEMBER
-            _sqlite_copy(sqlite_path(), member)
+            if _on_libsql():
+                _libsql_copy_out(member)
+            else:
+                _sqlite_copy(sqlite_path(), member)
             with _sqlite(member) as db:
                 manifest = read_manifest(db.cursor(), SQLITE)
         else:
@@ -288,6 +291,13 @@ def _sqlite_copy(source: str | Path, target: Path) -> None:
 
 
 def _nodes_held(engine: str) -> int:
+    if engine == SQLITE and _on_libsql():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'nodes'")
+            if not cursor.fetchone()[0]:
+                return 0
+            cursor.execute("SELECT COUNT(*) FROM nodes")
+            return int(cursor.fetchone()[0])
     if engine == SQLITE:
         path = Path(sqlite_path())
         if not path.exists():
@@ -303,6 +313,24 @@ def _nodes_held(engine: str) -> int:
             return 0
         cursor.execute("SELECT COUNT(*) FROM nodes")
         return int(cursor.fetchone()[0])
+
+
+# -- libSQL's local file --------------------------------------------------------------
+# libSQL's engine does not take the locks Python's sqlite3 takes on a WAL file
+# (measured: a sqlite3 writer got the write lock while a libSQL one held it, and its
+# commit was lost), so a backup, taken while runs write, reads through the engine
+# (VACUUM INTO: one snapshot). A restore runs with nothing else writing (README), and
+# SQLite's backup API writes into the file in place, so open connections see it.
+
+
+def _on_libsql() -> bool:
+    return connection.settings_dict["ENGINE"] == "graph.backends.libsql"
+
+
+def _libsql_copy_out(member: Path) -> None:
+    """Write one snapshot of the libSQL file to ``member`` (a plain SQLite file)."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM INTO %s", [str(member)])
 
 
 # -- PostgreSQL ------------------------------------------------------------------------
