@@ -18,10 +18,15 @@ import environ
 import libsql
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, IntegrityError, OperationalError, connection, connections
-from django.db import transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.utils import ConnectionHandler
-from django.test import Client
 
 from graph.backends.libsql import dbapi
 from graph.models import Node
@@ -276,7 +281,10 @@ def test_the_orm_on_the_engine_round_trips_graph_queries(libsql_db):
     call_command("migrate", database="probe", verbosity=0)
     venue = Node.objects.using("probe").create(label="venue", data={"name": "Sunset", "slug": "s"})
     Node.objects.using("probe").bulk_create(
-        [Node(label="event", data={"title": f"t{i}", "day": f"2026-12-{i + 1:02d}"}) for i in range(3)]
+        [
+            Node(label="event", data={"title": f"t{i}", "day": f"2026-12-{i + 1:02d}"})
+            for i in range(3)
+        ]
     )
     found = Node.objects.using("probe").filter(label="event", data__day__gte="2026-12-02")
     assert sorted(n.data["title"] for n in found) == ["t1", "t2"]

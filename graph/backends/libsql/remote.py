@@ -12,7 +12,6 @@ with a timeout asks the server; silence becomes a one-line ``OperationalError``,
 from __future__ import annotations
 
 import http.client
-import socket
 from urllib.parse import urlsplit
 
 from graph.backends.libsql.dbapi import OperationalError
@@ -37,7 +36,7 @@ def check_answers(url: str, timeout: float = DEFAULT_TIMEOUT) -> None:
         # sqld and Turso answer /health; any HTTP answer at all means the server is up.
         conn.request("GET", "/health")
         conn.getresponse().read()
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise OperationalError(
             f"the libSQL server at {address} did not answer within {timeout:g} s "
             "(LIBSQL_CONNECT_TIMEOUT)"
