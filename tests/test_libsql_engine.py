@@ -7,6 +7,7 @@ No libSQL server installs here (README, "Databases"): remote and replica tests u
 local socket that accepts and never answers, or count the syncs the engine asks for.
 """
 
+import io
 import socket
 import sqlite3
 import subprocess
@@ -478,3 +479,18 @@ def test_an_embedded_replica_syncs_after_each_pipeline_batch_commits(libsql_db, 
     assert len(synced) == 1
     Node.objects.using("probe").filter(data__slug="a").delete()  # a write outside a batch
     assert len(synced) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not ON_LIBSQL, reason="the suite is not on libSQL")
+def test_a_pipeline_run_syncs_the_replica_after_its_batches_commit(monkeypatch):
+    """The real `run` command; the default connection is marked as a replica."""
+    connection.ensure_connection()
+    monkeypatch.setattr(connection.connection, "replica", True)
+    synced = []
+    monkeypatch.setattr(dbapi.Connection, "sync", lambda self: synced.append(self.in_transaction))
+    call_command("run", "blue_moon", "--samples", stdout=io.StringIO())
+    # At least the ingest's batch and the carpenter's; never inside an open batch.
+    assert len(synced) >= 2
+    assert not any(synced)
+    assert Node.objects.labelled("event").exists()
