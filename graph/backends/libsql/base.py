@@ -174,6 +174,15 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def create_cursor(self, name: str | None = None) -> Cursor:
         return self.connection.cursor(factory=Cursor)
 
+    def is_usable(self) -> bool:
+        # django-libsql says always; a remote connection kept between requests
+        # (CONN_MAX_AGE) must be replaced when its server went away.
+        try:
+            self.connection.execute("SELECT 1")
+        except dbapi.Error:
+            return False
+        return True
+
     def _start_transaction_under_autocommit(self) -> None:
         self.cursor().execute(f"BEGIN {self.transaction_mode}")
 
