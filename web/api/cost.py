@@ -60,9 +60,7 @@ class _CostRule(ValidationRule):
 
     def _fragments(self) -> dict[str, Any]:
         document = self.context.document
-        return {
-            d.name.value: d for d in document.definitions if d.kind == "fragment_definition"
-        }
+        return {d.name.value: d for d in document.definitions if d.kind == "fragment_definition"}
 
 
 def _cost(

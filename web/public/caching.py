@@ -31,9 +31,7 @@ _ATTRIBUTE = "_sms_last_change"
 
 def last_change() -> dt.datetime | None:
     """Return when the graph last changed in a way the public can see (one statement)."""
-    columns = ", ".join(
-        "(SELECT MAX(updated_at) FROM nodes WHERE label = %s)" for _ in LABELS
-    )
+    columns = ", ".join("(SELECT MAX(updated_at) FROM nodes WHERE label = %s)" for _ in LABELS)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns}", list(LABELS))
         row = cursor.fetchone()

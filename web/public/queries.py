@@ -290,7 +290,9 @@ def listing(filters: Filters) -> Listing:
     rows = list(in_order(events)[: SEARCH_LIMIT + 1])
     truncated = len(rows) > SEARCH_LIMIT
     rows = rows[:SEARCH_LIMIT]
-    neighbourhoods = sorted({v.data["neighbourhood"] for v in venues.values() if v.data.get("neighbourhood")})
+    neighbourhoods = sorted(
+        {v.data["neighbourhood"] for v in venues.values() if v.data.get("neighbourhood")}
+    )
     return Listing(
         filters,
         by_day(shows(rows, venues)),

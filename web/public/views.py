@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from graph.models import Node
+from web.dashboard.present import safe_link
 from web.public import calendar, jsonld, queries
 from web.public.caching import public_cache
-from web.dashboard.present import safe_link
 from web.public.queries import BadFilter, Filters, Show
 
 ICS_TYPE = "text/calendar; charset=utf-8"
