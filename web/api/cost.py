@@ -23,7 +23,7 @@ from graphql import (
 from strawberry.extensions import AddValidationRules
 
 MAX_PAGE = 100
-MAX_COST = 5_000
+MAX_COST = 10_000
 FEW = 5  # artists or sources an event is counted to have
 # Fields that return lists, and how many items they are counted as when no limit says.
 LISTS = {

@@ -103,7 +103,7 @@ class Venue:
         self, info: Info, limit: int = NESTED_EVENTS, include_past: bool = False
     ) -> list[Event]:
         limit, _ = _page(limit)
-        return [Event(e) for e in _loader(info).events_at(self.node, limit, include_past)]
+        return [Event(node=e) for e in _loader(info).events_at(self.node, limit, include_past)]
 
 
 @strawberry.type(description="A performer: a band, a solo act, a DJ.")
@@ -127,7 +127,7 @@ class Artist:
         self, info: Info, limit: int = NESTED_EVENTS, include_past: bool = False
     ) -> list[Event]:
         limit, _ = _page(limit)
-        return [Event(e) for e in _loader(info).events_of(self.node, limit, include_past)]
+        return [Event(node=e) for e in _loader(info).events_of(self.node, limit, include_past)]
 
 
 @strawberry.type(description="One show: a venue, a day, a start time, a lineup.")
@@ -198,11 +198,11 @@ class Event:
     @strawberry.field
     def venue(self, info: Info) -> Venue | None:
         venue = _loader(info).venue_of(self.node)
-        return Venue(venue) if venue is not None else None
+        return Venue(node=venue) if venue is not None else None
 
     @strawberry.field(description="The lineup in billing order.")
     def artists(self, info: Info) -> list[Artist]:
-        return [Artist(a) for a in _loader(info).artists_of(self.node)]
+        return [Artist(node=a) for a in _loader(info).artists_of(self.node)]
 
     @strawberry.field(description="The sources that reported the show, highest-ranked first.")
     def sources(self) -> list[Source]:
@@ -215,18 +215,18 @@ class Event:
 def _events(info: Info, events: Any, limit: int | None, offset: int | None = 0) -> list[Event]:
     limit, offset = _page(limit, offset)
     rows = list(queries.in_order(events)[offset : offset + limit])
-    return [Event(e) for e in _loader(info).events(rows)]
+    return [Event(node=e) for e in _loader(info).events(rows)]
 
 
 def _venues(info: Info, venues: Any) -> list[Venue]:
     rows = list(venues.order_by("key")[:MAX_PAGE])
-    return [Venue(v) for v in _loader(info).venues_listed(rows)]
+    return [Venue(node=v) for v in _loader(info).venues_listed(rows)]
 
 
 def _artists(info: Info, artists: Any, limit: int | None, offset: int | None) -> list[Artist]:
     limit, offset = _page(limit, offset)
     rows = list(artists.order_by("key")[offset : offset + limit])
-    return [Artist(a) for a in _loader(info).artists_listed(rows)]
+    return [Artist(node=a) for a in _loader(info).artists_listed(rows)]
 
 
 def _day(value: str, name: str) -> dt.date:
@@ -241,7 +241,7 @@ class Query:
     @strawberry.field(description="A venue by slug.")
     def venue(self, info: Info, slug: str) -> Venue | None:
         found = queries.public_venues().filter(key=slug).first()
-        return Venue(_loader(info).venues_listed([found])[0]) if found else None
+        return Venue(node=_loader(info).venues_listed([found])[0]) if found else None
 
     @strawberry.field(description="Every venue, by slug (at most 100).")
     def venues(self, info: Info) -> list[Venue]:
@@ -254,7 +254,7 @@ class Query:
     @strawberry.field(description="An artist by slug.")
     def artist(self, info: Info, slug: str) -> Artist | None:
         found = Node.objects.labelled(Label.ARTIST).filter(key=slug).first()
-        return Artist(_loader(info).artists_listed([found])[0]) if found else None
+        return Artist(node=_loader(info).artists_listed([found])[0]) if found else None
 
     @strawberry.field(description="Artists by slug, a page at a time.")
     def artists(self, info: Info, limit: int | None = None, offset: int | None = 0) -> list[Artist]:
@@ -270,7 +270,7 @@ class Query:
     @strawberry.field(description="An event by id (past ones too).")
     def event(self, info: Info, id: strawberry.ID) -> Event | None:
         found = queries.public_events().filter(pk=str(id)[:36]).first()
-        return Event(_loader(info).events([found])[0]) if found else None
+        return Event(node=_loader(info).events([found])[0]) if found else None
 
     @strawberry.field(description="Events in day order, upcoming unless includePast.")
     def events(
@@ -312,7 +312,9 @@ class Query:
         events = queries.between(queries.public_events(), first, first + dt.timedelta(days - 1))
         return _events(info, events, limit, offset)
 
-    @strawberry.field(description="Full-text search over titles, artists and venues.")
+    @strawberry.field(
+        description="Full-text search over titles, artists and venues (upcoming unless includePast)."
+    )
     def search_events(
         self,
         info: Info,
@@ -320,8 +322,11 @@ class Query:
         venue: str | None = None,
         limit: int | None = None,
         offset: int | None = 0,
+        include_past: bool = False,
     ) -> list[Event]:
         events = queries.matching(queries.public_events(), search)
+        if not include_past:
+            events = queries.between(events, queries.today(), None)
         if venue:
             place = queries.public_venues().filter(key=venue).first()
             events = events.where(venue_id=place.pk) if place else events.none()
