@@ -313,7 +313,7 @@ class Query:
         return _events(info, events, limit, offset)
 
     @strawberry.field(
-        description="Full-text search over titles, artists and venues (upcoming unless includePast)."
+        description="Full-text search of titles, artists, venues (upcoming unless includePast)."
     )
     def search_events(
         self,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -165,7 +164,9 @@ QUERIES = {
     "upcomingEvents": f"{{ upcomingEvents(days: 30) {{ {EVENT_FIELDS} sources {{ name }} }} }}",
     "events": f"{{ events(limit: 100) {{ {EVENT_FIELDS} }} }}",
     "searchEvents": f'{{ searchEvents(search: "show") {{ {EVENT_FIELDS} }} }}',
-    "venues with events": "{ venues { name events(limit: 5) { title venue { slug } artists { name } } } }",
+    "venues with events": (
+        "{ venues { name events(limit: 5) { title venue { slug } artists { name } } } }"
+    ),
     "artists with events": "{ artists { name events(limit: 5) { title venue { name } } } }",
 }
 
