@@ -3,7 +3,8 @@
 One row per event in ``event_search``: the event's id and a document made of its title,
 its artists' names and its venue's name and neighbourhood. On the SQLite-family engines
 (the embedded file and libSQL) it is an FTS5 table; on PostgreSQL a plain table with a
-generated ``tsvector`` under a GIN index (migration 0004). The carpenter keeps it
+generated ``tsvector`` under a GIN index (migration 0004, which also adds an index of
+events by day for the listings). The carpenter keeps it
 current (``index_events`` after each batch's events are written, ``index_venue`` after a
 merge); a row whose event is gone is harmless, because ``matching_event_ids`` is only
 ever used joined to the nodes, and is dropped the next time its id is indexed.
@@ -30,10 +31,18 @@ MAX_WORDS = 8
 
 SQLITE_VENDORS = ("sqlite", "libsql")
 
+# Events by day: every public listing asks for a range of days of one label. The
+# expression is the one graph.expressions.JSONText writes, so the planner can use it.
+SQLITE_DAY_INDEX = (
+    "CREATE INDEX IF NOT EXISTS nodes_label_day ON nodes (label, json_extract(data, '$.day'))"
+)
+POSTGRES_DAY_INDEX = "CREATE INDEX IF NOT EXISTS nodes_label_day ON nodes (label, (data ->> 'day'))"
+
 SQLITE_CREATE = [
     # remove_diacritics: "Neumos" finds "Neumo's"-less spellings, "Café" finds "Cafe".
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
     "event_id UNINDEXED, document, tokenize = 'unicode61 remove_diacritics 2')",
+    SQLITE_DAY_INDEX,
 ]
 POSTGRES_CREATE = [
     f"CREATE TABLE IF NOT EXISTS {TABLE} ("
@@ -41,6 +50,7 @@ POSTGRES_CREATE = [
     "document text NOT NULL, "
     "words tsvector GENERATED ALWAYS AS (to_tsvector('simple', document)) STORED)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_words ON {TABLE} USING GIN (words)",
+    POSTGRES_DAY_INDEX,
 ]
 
 
@@ -58,9 +68,10 @@ def create(connection: Any = None) -> None:
 
 
 def drop(connection: Any = None) -> None:
-    """Drop the search table."""
+    """Drop the search table and the day index."""
     with (connection or default_connection).cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        cursor.execute("DROP INDEX IF EXISTS nodes_label_day")
 
 
 def rebuild(connection: Any = None) -> int:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 from django.db.models import Count, F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from graph import search
@@ -53,15 +56,22 @@ def public_events() -> QuerySet[Node]:
 
 def in_order(events: QuerySet[Node]) -> QuerySet[Node]:
     """Order events by day, then start time (all-day first), then id: stable pages."""
-    return events.annotate(
-        day_text=JSONText("data", "day"), time_text=JSONText("data", "start_time")
-    ).order_by("day_text", F("time_text").asc(nulls_first=True), "id")
+    events = _with_day(events).annotate(time_text=JSONText("data", "start_time"))
+    return events.order_by("day_text", F("time_text").asc(nulls_first=True), "id")
+
+
+def _with_day(events: QuerySet[Node]) -> QuerySet[Node]:
+    # The expression of the index nodes_label_day (migration graph 0004), so a range of
+    # days is an index range, not a scan of every event.
+    if "day_text" in events.query.annotations:
+        return events
+    return events.annotate(day_text=JSONText("data", "day"))
 
 
 def between(events: QuerySet[Node], first: dt.date, last: dt.date | None) -> QuerySet[Node]:
     """Keep the events from ``first`` to ``last`` (inclusive; None: no end)."""
-    events = events.where(day__gte=first.isoformat())
-    return events.where(day__lte=last.isoformat()) if last else events
+    events = _with_day(events).filter(day_text__gte=first.isoformat())
+    return events.filter(day_text__lte=last.isoformat()) if last else events
 
 
 def matching(events: QuerySet[Node], q: str) -> QuerySet[Node]:
@@ -129,6 +139,19 @@ class Show:
         return end if end > start else end + dt.timedelta(days=1)
 
     @property
+    def url(self) -> str:
+        return page_url("public:event", self.id)
+
+    @property
+    def venue_url(self) -> str | None:
+        return page_url("public:venue", self.venue.data["slug"]) if self.venue else None
+
+    @property
+    def lineup(self) -> list[tuple[str, str]]:
+        """The artists in billing order as (name, page address)."""
+        return [(a.display_name, page_url("public:artist", a.data["slug"])) for a in self.artists]
+
+    @property
     def ticket_url(self) -> str | None:
         return safe_link(self.data.get("ticket_url")) or safe_link(self.data.get("url"))
 
@@ -151,6 +174,18 @@ class Show:
         if high is not None and high != low:
             text += f"–{sign}{high:g}"
         return text + suffix
+
+
+@cache
+def _url_parts(name: str) -> tuple[str, str]:
+    return tuple(reverse(name, args=["--here--"]).split("--here--", 1))  # type: ignore[return-value]
+
+
+def page_url(name: str, key: str) -> str:
+    """Return the page of an event, venue or artist: ``reverse`` once per URL name, as a
+    listing links hundreds of them."""
+    before, after = _url_parts(name)
+    return f"{before}{quote(str(key), safe='')}{after}"
 
 
 def local_moment(day: dt.date | None, time: str | None) -> dt.datetime | dt.date | None:
@@ -351,7 +386,7 @@ class Timeline:
 
 
 PAST_SHOWN = 20
-UPCOMING_SHOWN = 200
+UPCOMING_SHOWN = 60
 
 
 def timeline(events: QuerySet[Node]) -> Timeline:

@@ -14,7 +14,7 @@ from graph.models import Node
 from web.dashboard.present import safe_link
 from web.public import calendar, jsonld, queries
 from web.public.caching import public_cache
-from web.public.queries import BadFilter, Filters, Show
+from web.public.queries import BadFilter, Filters
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 
@@ -101,11 +101,10 @@ def event(request: HttpRequest, event_id: str) -> HttpResponse:
     return render(request, "public/event.html", context)
 
 
-def _ics(request: HttpRequest, shows: list[Show], name: str, filename: str) -> HttpResponse:
-    def event_url(show: Show) -> str:
-        return request.build_absolute_uri(reverse("public:event", args=[show.id]))
-
-    response = HttpResponse(calendar.calendar(shows, name, event_url), content_type=ICS_TYPE)
+def _ics(request: HttpRequest, events, venues, name: str, filename: str) -> HttpResponse:
+    base = request.build_absolute_uri("/").rstrip("/")
+    body = calendar.calendar(queries.in_order(events), venues, name, base)
+    response = HttpResponse(body, content_type=ICS_TYPE)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
@@ -122,9 +121,8 @@ def listing_calendar(request: HttpRequest) -> HttpResponse:
     events, _ = queries.filtered_events(filters, venues)
     first = queries.today()
     last = first + dt.timedelta(days=filters.days - 1) if request.GET.get("days") else None
-    rows = list(queries.in_order(queries.between(events, first, last)))
     name = "Seattle shows · SMS Graph" if not filters.active else "Seattle shows (filtered)"
-    return _ics(request, queries.shows(rows, venues), name, "sms-shows.ics")
+    return _ics(request, queries.between(events, first, last), venues, name, "sms-shows.ics")
 
 
 @require_safe
@@ -133,8 +131,9 @@ def venue_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """A venue's upcoming shows as ICS."""
     place = queries.venue_by_slug(slug)
     upcoming = queries.between(queries.venue_events(place), queries.today(), None)
-    rows = queries.shows(list(queries.in_order(upcoming)), {place.pk: place})
-    return _ics(request, rows, f"{place.display_name} · SMS Graph", f"{slug}.ics")
+    return _ics(
+        request, upcoming, {place.pk: place}, f"{place.display_name} · SMS Graph", f"{slug}.ics"
+    )
 
 
 @require_safe
@@ -143,5 +142,5 @@ def artist_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """An artist's upcoming shows as ICS."""
     performer = queries.artist_by_slug(slug)
     upcoming = queries.between(queries.artist_events(performer), queries.today(), None)
-    rows = queries.shows(list(queries.in_order(upcoming)))
-    return _ics(request, rows, f"{performer.display_name} · SMS Graph", f"{slug}.ics")
+    venues = queries.all_public_venues()
+    return _ics(request, upcoming, venues, f"{performer.display_name} · SMS Graph", f"{slug}.ics")
