@@ -29,7 +29,6 @@ from bench.pages import build, setup  # noqa: E402  (needs ROOT on the path)
 
 TARGETS_MS = {
     "/": 50,
-    "/ (30 days)": 50,
     "event page": 50,
     "search": 100,
     "search, one venue": 100,
