@@ -53,6 +53,7 @@ BENCHMARKS := bench/graph_bulk.py bench/pipeline.py bench/pages.py
 BENCHMARKS += bench/sources.py
 BENCHMARKS += bench/ops.py
 BENCHMARKS += bench/engines.py
+BENCHMARKS += bench/public.py
 bench: $(VENV)/.dev .env
 	@for script in $(BENCHMARKS); do echo "== $$script"; $(PY) $$script || exit 1; done
 
