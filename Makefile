@@ -56,6 +56,7 @@ fuzz: $(VENV)/.dev .env
 BENCHMARKS := bench/graph_bulk.py bench/pipeline.py bench/pages.py
 BENCHMARKS += bench/sources.py
 BENCHMARKS += bench/ops.py
+BENCHMARKS += bench/public.py
 bench: $(VENV)/.dev .env
 	@for script in $(BENCHMARKS); do echo "== $$script"; $(PY) $$script || exit 1; done
 

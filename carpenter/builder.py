@@ -26,6 +26,7 @@ from carpenter import events as ev
 from carpenter import skips
 from carpenter.artists import artist_slug, extract_artists
 from carpenter.venues import VenueIndex, learn, new_venue_data, venue_slug
+from graph import search
 from graph.audit import CREATE, ERROR, NOOP, SKIP, UPDATE, RunLog, diff
 from graph.bounds import MAX_LINEUP
 from graph.models import Edge, Node
@@ -351,6 +352,7 @@ class Builder:
             work.node = node
 
         repaired = self._reconcile_edges([w for w in works if w.node is not None and not w.empty])
+        search.index_events(w.node.pk for w in works if w.node is not None)  # public search
 
         for work in new:
             self._record(CREATE, "event", work.touched_by, work.node, self._describe(work))

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from carpenter import events as ev
 from carpenter.venues import PLACE_FIELDS, learn
+from graph import search
 from graph.audit import UPDATE, RunLog, diff
 from graph.labels import Label
 from graph.models import Edge, Node
@@ -40,6 +41,7 @@ def merge_venues(keep: Node, duplicate: Node, *, trigger: str = "admin") -> Node
             duplicate = Node.objects.get(pk=duplicate.pk)
             _move_events(keep, duplicate, log)
             _absorb(keep, duplicate, log)
+            search.index_venue(keep.pk)  # its events' venue name, and the events moved
             duplicate.delete()  # its edges go with it (the database cascades)
             log.flush()
     except Exception as error:

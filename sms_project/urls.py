@@ -1,11 +1,12 @@
-"""The site: the admin, the operator dashboard, log-in, /healthz and /metrics."""
+"""The site: the public pages and feeds ("/"), GraphQL, the admin, the operator dashboard,
+log-in, /healthz and /metrics."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from web.api.views import graphql_view
 from web.dashboard.health import healthz
 from web.metrics import metrics
 
@@ -42,10 +43,11 @@ if settings.PASSWORD_RESET_BY_MAIL:
     ]
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="dashboard:home"), name="root"),
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),
     path("dashboard/", include("web.dashboard.urls")),
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics, name="metrics"),
+    path("graphql", graphql_view, name="graphql"),
+    path("", include("web.public.urls")),
 ]

@@ -236,7 +236,7 @@ def test_a_running_run_updates_on_its_page_without_a_reload(
 
     # The home page: the button asks the scheduler, which runs it.
     page.goto(f"{live_server.url}/dashboard/")
-    page.locator("form.run-now button").first.click()
+    page.locator('form.run-now[action="/dashboard/sources/blue_moon/run/"] button').click()
     expect(page.locator(".messages")).to_contain_text("blue_moon: asked for a run")
     shoot(page, "desktop-home-run-now")
     watched.close()

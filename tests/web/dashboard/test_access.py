@@ -31,10 +31,12 @@ def test_logged_in_non_staff_are_refused(user_client, name, args):
     assert response.status_code == 403
 
 
-def test_root_leads_to_the_dashboard(client):
+def test_root_is_the_public_listing_not_the_dashboard(client):
+    # Issue 8: "/" became the public listing; the dashboard stays behind its login.
     response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"] == reverse("dashboard:home")
+    assert response.status_code == 200
+    assert "Operator" not in response.content.decode()
+    assert client.get(reverse("dashboard:home")).status_code == 302
 
 
 def test_login_page_is_styled_like_the_dashboard(client):

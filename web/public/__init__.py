@@ -1,0 +1,1 @@
+"""The public site: listings, venue, artist and event pages, calendar and news feeds."""
