@@ -17,11 +17,12 @@ pytestmark = BROWSER_MARKS
 
 @pytest.fixture
 def venue(db, django_user_model):
-    django_user_model.objects.create_superuser("operator", password="pw-operator-1")
-    return Graph().venue("Blue Moon Tavern", address="712 NE 45th St")
+    operator = django_user_model.objects.create_superuser("operator", password="pw-operator-1")
+    return Graph().venue("Blue Moon Tavern", address="712 NE 45th St"), operator
 
 
 def test_admin_change_forms_and_a_popup_run_under_the_policy(browser, live_server, venue):
+    venue, operator = venue
     watched = open_page(browser, "desktop")
     page, base = watched.page, live_server.url
     page.goto(f"{base}/admin/login/?next=/admin/")
@@ -37,7 +38,7 @@ def test_admin_change_forms_and_a_popup_run_under_the_policy(browser, live_serve
     expect(page.locator("ul.messagelist")).to_be_visible()
 
     # A user's change form: the admin's own scripts (filter widgets, password link).
-    page.goto(f"{base}/admin/auth/user/1/change/")
+    page.goto(f"{base}/admin/auth/user/{operator.pk}/change/")
     expect(page.locator("#id_username")).to_have_value("operator")
     page.wait_for_load_state("networkidle")  # let admin's scripts run: they must not be refused
 
