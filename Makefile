@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: demo serve test bench check lint clean
+.PHONY: demo serve test fuzz bench check lint clean
 
 # Installs are redone only when a requirements file changes.
 $(VENV)/.runtime: requirements.txt
@@ -47,6 +47,10 @@ serve: $(VENV)/.runtime .env
 # LIBSQL_URL is set); .ci/run runs it on all three.
 test: $(VENV)/.dev .env
 	$(BIN)/pytest
+
+# The property tests at length: 500 examples a source instead of make test's few.
+fuzz: $(VENV)/.dev .env
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/property -q
 
 # Benchmarks print numbers; they are not tests.
 BENCHMARKS := bench/graph_bulk.py bench/pipeline.py bench/pages.py

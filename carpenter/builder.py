@@ -28,6 +28,7 @@ from carpenter.artists import artist_slug, extract_artists
 from carpenter.venues import VenueIndex, learn, new_venue_data, venue_slug
 from graph import search
 from graph.audit import CREATE, ERROR, NOOP, SKIP, UPDATE, RunLog, diff
+from graph.bounds import MAX_LINEUP
 from graph.models import Edge, Node
 from graph.schemas import GraphDataError
 from graph.store import chunked
@@ -131,7 +132,8 @@ class Builder:
         for raw in raws:
             source = raw.data["source"]
             try:
-                _, show = get_source(source).read(raw.data["payload"])
+                # read_item: the same bounds and per-item failures as at ingest time.
+                show = get_source(source).read_item(raw.data["payload"]).show
                 skips.check(show)
             except (ItemError, UnknownSource) as error:
                 about_raw(self.log, ERROR, raw, reason=str(error))
@@ -209,7 +211,7 @@ class Builder:
         for item in items:
             names = item.show.artists
             if names is None:
-                names = extract_artists(item.show.title, note)
+                names = extract_artists(item.show.title, note)[:MAX_LINEUP]
             for name in names:
                 spelled.setdefault(artist_slug(name), name.strip())
         wanted |= spelled.keys()
@@ -223,7 +225,7 @@ class Builder:
             if names is None:
                 names = extract_artists(
                     item.show.title, lambda s: s in self.artists or s in spelled
-                )
+                )[:MAX_LINEUP]  # the bound on a lineup (graph.bounds), as a source's list
             slugs = []
             for name in names:
                 slug = artist_slug(name)

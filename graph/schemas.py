@@ -14,6 +14,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from graph import bounds
 from graph.labels import Label
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -52,8 +53,8 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 ChangeType = Literal["create", "update", "noop", "skip", "error"]
 EventStatus = Literal["scheduled", "cancelled"]
 ShowStatus = Literal["scheduled", "cancelled", "postponed"]
-AgeLimit = Annotated[str, Field(min_length=1, max_length=40)]
-Genre = Annotated[str, Field(min_length=1, max_length=60)]
+AgeLimit = Annotated[str, Field(min_length=1, max_length=bounds.MAX_AGE_LIMIT)]
+Genre = Annotated[str, Field(min_length=1, max_length=bounds.MAX_GENRE)]
 Price = Annotated[float, Field(ge=0, le=100_000)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 RunStatus = Literal["running", "succeeded", "partial", "failed"]
@@ -338,7 +339,8 @@ class RecordData(NodeData):
     diff: dict[str, dict[str, Any]] | None = None
     """For an update: changed field path -> {"old": ..., "new": ...}."""
     reason: str | None = None
-    """For a skip or an error: why, in one line."""
+    """For a skip or an error: why, in one line; for an ingest record's create or update,
+    what was cut to fit ``graph.bounds`` ("title cut to 300 characters")."""
     at: Timestamp
     """When the change was made."""
 
@@ -398,14 +400,22 @@ def schema_for(label: str) -> type[NodeData]:
 
 
 def validate(label: str, data: Any) -> dict[str, Any]:
-    """Return ``data`` checked against ``label``'s schema, as JSON-ready values."""
+    """Return ``data`` checked against ``label``'s schema, as JSON-ready values.
+
+    Data that cannot be turned into JSON (nested deeper than pydantic's serializer goes,
+    a value JSON has no form for) is refused like invalid data, naming the label, so a
+    caller handles one kind of error and the item at fault can be told apart.
+    """
     schema = schema_for(label)
-    if isinstance(data, schema):
-        return data.model_dump(mode="json")
     try:
-        return schema.model_validate(data).model_dump(mode="json")
+        checked = data if isinstance(data, schema) else schema.model_validate(data)
     except ValidationError as exc:
         raise GraphDataError(label, _describe(exc)) from None
+    try:
+        return checked.model_dump(mode="json")
+    except (ValueError, TypeError, RecursionError) as exc:
+        # pydantic raises a plain ValueError ("Maximum serialization depth exceeded").
+        raise GraphDataError(label, f"cannot be stored as JSON: {exc}") from None
 
 
 def _describe(exc: ValidationError) -> str:

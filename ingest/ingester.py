@@ -31,10 +31,11 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import DataError, transaction
 from django.utils import timezone
 
 from graph.audit import (
@@ -47,6 +48,7 @@ from graph.audit import (
     close_abandoned_runs,
     diff,
 )
+from graph.bounds import MAX_ITEMS_PER_RESPONSE, clipped
 from graph.labels import Label
 from graph.locks import source_locks
 from graph.models import Node
@@ -58,6 +60,19 @@ from ingest.items import BadItem, Item, ResponseError
 from ingest.reading import receiving
 from ingest.sources import UnknownSource, get_source
 from ingest.sources.base import SAMPLES_RECORDED_ON, Source
+
+ITEM_FAULTS = (
+    ValueError,  # GraphDataError (the schema refuses a value), UnicodeError
+    TypeError,
+    KeyError,
+    AttributeError,
+    IndexError,
+    RecursionError,
+    OverflowError,
+    DataError,  # the database refuses a value (too long, out of range)
+)
+"""What an item's own data can raise while it is stored. Anything else (the database
+gone, the disk full) is no item's fault: it fails the source, as before."""
 
 RUN = Label.INGEST_RUN
 RAW = Label.RAW_DATA
@@ -281,7 +296,11 @@ def _run(
                 reporter.end(source.name, "not modified since the last run (HTTP 304)")
             else:
                 with receiving(fetched.received_on):
-                    entries = _parse(source, fetched.bodies)
+                    entries, cut = _parse(source, fetched.bodies)
+                if cut:
+                    # Items were left unread: none of the window may be taken for gone.
+                    fetched.complete = False
+                    fetched.shortfall = "; ".join(filter(None, (fetched.shortfall, cut)))
                 reporter.end(
                     source.name, f"fetched {len(entries)} items in {fetched.seconds:.1f} s"
                 )
@@ -386,9 +405,24 @@ def _fetch_all(
     return dict(zip((s.name for s in sources), asyncio.run(fetch_all()), strict=True))
 
 
-def _parse(source: Source, bodies: list[bytes]) -> list[Item | BadItem]:
-    """Parse every body whole before anything is stored: a bad response stores nothing."""
-    return [entry for body in bodies for entry in source.parse(body)]
+def _parse(source: Source, bodies: list[bytes]) -> tuple[list[Item | BadItem], str | None]:
+    """Parse every body whole before anything is stored: a bad response stores nothing.
+
+    Return the entries and, when a body listed more than ``MAX_ITEMS_PER_RESPONSE``
+    items, which ones were left unread (one line), else None.
+    """
+    entries: list[Item | BadItem] = []
+    cuts = []
+    for number, body in enumerate(bodies, start=1):
+        read = list(islice(source.parse(body), MAX_ITEMS_PER_RESPONSE + 1))
+        if len(read) > MAX_ITEMS_PER_RESPONSE:
+            read.pop()
+            cuts.append(
+                f"response {number} lists more than {MAX_ITEMS_PER_RESPONSE:,} items; "
+                f"the first {MAX_ITEMS_PER_RESPONSE:,} were read"
+            )
+        entries.extend(read)
+    return entries, "; ".join(cuts) or None
 
 
 def _store(source: Source, entries: list[Item | BadItem], log: RunLog, reporter: Reporter) -> None:
@@ -401,8 +435,18 @@ def _store(source: Source, entries: list[Item | BadItem], log: RunLog, reporter:
     now = timezone.now()
     numbered = list(enumerate(entries, start=1))
     for batch in chunked(numbered, BATCH):
-        with _batch(log):
-            _store_batch(source, batch, log, kept, now)
+        before_batch = dict(kept)
+        try:
+            with _batch(log):
+                _store_batch(source, batch, log, kept, now)
+        except ITEM_FAULTS:
+            # Something about one item that the checks did not foresee (a value the
+            # schema or the database refuses) must not cost the others: store the batch
+            # again item by item, and record the item that fails as its error.
+            kept.clear()
+            kept.update(before_batch)
+            for entry in batch:
+                _store_alone(source, entry, log, kept, now)
         reporter.advance(source.name, len(batch))
     done = {change: log.counts[change] - before[change] for change in (CREATE, UPDATE, NOOP)}
     errors = log.counts[ERROR] - before[ERROR]
@@ -431,6 +475,34 @@ def _batch(log: RunLog) -> Iterator[None]:
         raise
 
 
+def _store_alone(
+    source: Source,
+    entry: tuple[int, Item | BadItem],
+    log: RunLog,
+    kept: dict[str, str],
+    now: dt.datetime,
+) -> None:
+    """Store one item in its own transaction; if that fails, record it as an error."""
+    position, item = entry
+    before = dict(kept)
+    try:
+        with _batch(log):
+            _store_batch(source, [entry], log, kept, now)
+        return
+    except ITEM_FAULTS as error:
+        kept.clear()
+        kept.update(before)
+        reason = f"could not be stored ({type(error).__name__}: {error})"
+    payload, external_id = item.payload, item.external_id
+    try:
+        with _batch(log):
+            _record_bad(log, source, position, reason, payload, external_id)
+    except ITEM_FAULTS:
+        # The item is too odd even to keep in its record: the record says so instead.
+        with _batch(log):
+            _record_bad(log, source, position, reason, None, None)
+
+
 def _store_batch(
     source: Source,
     batch: list[tuple[int, Item | BadItem]],
@@ -445,7 +517,14 @@ def _store_batch(
     Node.objects.bulk_update_data([node for node, _, _ in changed], touch=True)
     Node.objects.bulk_update_data(unchanged, touch=False)
     for node, (item, _) in zip(created, fresh, strict=True):
-        log.add(CREATE, source.name, _summary(node), target=node, external_id=item.external_id)
+        log.add(
+            CREATE,
+            source.name,
+            _summary(node),
+            target=node,
+            external_id=item.external_id,
+            reason=_cuts(item),
+        )
     for node, old, item in changed:
         log.add(
             UPDATE,
@@ -454,6 +533,7 @@ def _store_batch(
             target=node,
             external_id=item.external_id,
             diff=payload_diff(old, item.payload),
+            reason=_cuts(item),
         )
     if unchanged:
         log.tally(source.name, NOOP, len(unchanged))
@@ -543,6 +623,11 @@ def _facts(source: Source, item: Item) -> dict[str, Any]:
     }
 
 
+def _cuts(item: Item) -> str | None:
+    """Return what reading the item cut to fit the bounds, for its record (None: nothing)."""
+    return one_line("; ".join(item.cuts), limit=1000) if item.cuts else None
+
+
 def _summary(node: Node) -> str:
     data = node.data
     when = " ".join(part for part in (data.get("day"), data.get("start_time")) if part)
@@ -560,7 +645,7 @@ def _record_bad(
         f"{what}: {reason}",
         reason=one_line(reason),
         external_id=external_id,
-        item=payload,
+        item=clipped(payload),
     )
 
 

@@ -7,8 +7,10 @@ artists and events from the ``Show``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+from graph import bounds
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +81,15 @@ class Item:
 
     external_id: the item's id at the source (unique within the source).
     payload: the item exactly as received (JSON-ready).
-    show: what the item says, as the source reads it.
+    show: what the item says, as the source reads it, within ``graph.bounds``.
+    cuts: what reading it cut to fit the bounds, one line each ("title cut to 300
+        characters"); kept in the item's ingest record.
     """
 
     external_id: str
     payload: Any
     show: Show
+    cuts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,3 +112,64 @@ class ItemError(ValueError):
 
 class ResponseError(ValueError):
     """Raised by ``Source.split`` for a response that cannot be parsed at all."""
+
+
+def bounded(show: Show) -> tuple[Show, tuple[str, ...]]:
+    """Return ``show`` within ``graph.bounds``, and what was cut to get there.
+
+    Texts are cut to their length; a link that is too long is dropped (a cut link is a
+    broken one); lists keep their first entries.
+    """
+    cut = _Cutter()
+    changes: dict[str, Any] = {
+        "title": cut.text(show.title, bounds.MAX_TITLE, "title"),
+        "description": cut.text(show.description, bounds.MAX_DESCRIPTION, "description"),
+        "url": cut.link(show.url, "url"),
+        "image_url": cut.link(show.image_url, "image url"),
+        "ticket_url": cut.link(show.ticket_url, "ticket url"),
+        "age_limit": cut.text(show.age_limit, bounds.MAX_AGE_LIMIT, "age limit"),
+        "genres": cut.names(show.genres, bounds.MAX_GENRES, "genres", each=bounds.MAX_GENRE),
+    }
+    if show.artists is not None:
+        changes["artists"] = cut.names(show.artists, bounds.MAX_LINEUP, "lineup")
+    if show.venue is not None:
+        venue = show.venue
+        changes["venue"] = replace(
+            venue,
+            name=cut.text(venue.name, bounds.MAX_NAME, "venue name"),
+            address=cut.text(venue.address, bounds.MAX_NAME, "venue address"),
+            city=cut.text(venue.city, bounds.MAX_NAME, "venue city"),
+            postal_code=cut.text(venue.postal_code, bounds.MAX_NAME, "venue postal code"),
+            url=cut.link(venue.url, "venue url"),
+            aliases=cut.names(venue.aliases, bounds.MAX_ALIASES, "venue aliases"),
+        )
+    if not cut.made:
+        return show, ()
+    return replace(show, **changes), tuple(cut.made)
+
+
+class _Cutter:
+    """Cuts values to their bounds, noting each cut in one line."""
+
+    def __init__(self) -> None:
+        self.made: list[str] = []
+
+    def text(self, value: str | None, limit: int, what: str) -> Any:
+        if not isinstance(value, str) or len(value) <= limit:
+            return value
+        self.made.append(f"{what} cut to {limit} characters (of {len(value)})")
+        return bounds.cut(value, limit)
+
+    def link(self, value: str | None, what: str) -> str | None:
+        if not isinstance(value, str) or len(value) <= bounds.MAX_URL:
+            return value
+        self.made.append(f"{what} dropped: longer than {bounds.MAX_URL} characters")
+        return None
+
+    def names(
+        self, value: tuple[str, ...], limit: int, what: str, *, each: int = bounds.MAX_NAME
+    ) -> tuple[str, ...]:
+        if len(value) > limit:
+            self.made.append(f"{what} cut to {limit} (of {len(value)})")
+            value = value[:limit]
+        return tuple(self.text(name, each, f"a name in the {what}") for name in value)

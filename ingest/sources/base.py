@@ -17,8 +17,9 @@ from typing import Any, ClassVar, Protocol
 
 from django.conf import settings
 
-from ingest.fetch import FetchError, Pages, Reply, Request, Validators
-from ingest.items import BadItem, Item, ItemError, ResponseError, Show, VenueFacts
+from graph import bounds
+from ingest.fetch import FetchError, Pages, Reply, Request, Validators, one_line
+from ingest.items import BadItem, Item, ItemError, ResponseError, Show, VenueFacts, bounded
 from ingest.reading import storable
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -192,6 +193,26 @@ class Source(ABC):
     def read(self, payload: Any) -> tuple[str, Show]:
         """Return an item's external id and the show it describes; raise ``ItemError``."""
 
+    def read_item(self, payload: Any) -> Item:
+        """Return an item read from its payload, within ``graph.bounds``; raise ``ItemError``.
+
+        The one way an item is read, by the ingester (``parse``) and by the carpenter
+        (reading a stored item again), so both see the same show and the same failure:
+        whatever goes wrong reading one item (a shape the reader did not foresee, a date
+        at the edge of the calendar) is that item's error, in one line.
+        """
+        if bounds.deeper_than(payload):
+            raise ItemError(f"nested more than {bounds.MAX_DEPTH} levels deep")
+        try:
+            external_id, show = self.read(payload)
+        except ItemError:
+            raise
+        except Exception as error:  # one item's surprise must not end the response
+            reason = one_line(f"could not be read ({type(error).__name__}: {error})")
+            raise ItemError(reason) from None
+        show, cuts = bounded(show)
+        return Item(external_id, payload, show, cuts)
+
     def parse(self, body: bytes) -> Iterator[Item | BadItem]:
         """Yield each item of a body, or a ``BadItem`` naming what is wrong with it.
 
@@ -202,17 +223,15 @@ class Source(ABC):
             raise ResponseError("empty response")
         clean = storable if _MAYBE_UNSTORABLE.search(body) else _as_received
         for received in self.split(body):
-            payload = clean(received)
             try:
-                external_id, show = self.read(payload)
+                payload = clean(received)
+            except RecursionError:
+                yield BadItem(f"nested more than {bounds.MAX_DEPTH} levels deep", None)
+                continue
+            try:
+                yield self.read_item(payload)
             except ItemError as error:
-                yield BadItem(str(error), payload, _id_of(payload))
-            except (TypeError, ValueError, KeyError, AttributeError, IndexError) as error:
-                # A shape the reader did not foresee: this item is bad, the rest goes on.
-                reason = f"could not be read ({type(error).__name__}: {error})"
-                yield BadItem(" ".join(reason.split())[:300], payload, _id_of(payload))
-            else:
-                yield Item(external_id, payload, show)
+                yield BadItem(str(error), bounds.clipped(payload), _id_of(payload))
 
 
 def _one_page(body: bytes, number: int) -> None:
