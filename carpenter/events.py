@@ -9,6 +9,7 @@ recomputation, whatever order the items come in.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -118,6 +119,13 @@ def describe(venue_name: str, data: dict[str, Any]) -> str:
 
 
 def _ranked(data: dict[str, Any], priority: Callable[[str], int]) -> list[dict[str, Any]]:
-    reports = data.get("reports", {})
-    # Ties between reports of one source go to the earliest raw item id: stable.
-    return [reports[k] for k in sorted(reports, key=lambda k: (priority(reports[k]["source"]), k))]
+    reports = list(data.get("reports", {}).values())
+    if len(reports) > 1:
+        # Ties between reports of one source go by what they say, not by their raw
+        # items' ids (random UUIDs): the same items make the same event in any database.
+        reports.sort(key=lambda r: (priority(r["source"]), _said(r)))
+    return reports
+
+
+def _said(report_: dict[str, Any]) -> str:
+    return json.dumps(report_, sort_keys=True, default=str)

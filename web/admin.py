@@ -177,8 +177,23 @@ class WhenFilter(admin.SimpleListFilter):
     title = "when"
     parameter_name = "when"
 
+    # Operators come for what is coming: the list opens on upcoming events, and "All"
+    # is a choice of its own rather than the absence of one.
+    DEFAULT = "upcoming"
+
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> Any:
-        return (("upcoming", "Upcoming"), ("past", "Past"))
+        return (("upcoming", "Upcoming"), ("past", "Past"), ("all", "All"))
+
+    def value(self) -> str:
+        return super().value() or self.DEFAULT
+
+    def choices(self, changelist: Any) -> Any:
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         today = timezone.localdate().isoformat()
@@ -322,9 +337,10 @@ class GraphNodeAdmin(admin.ModelAdmin):
     def name(self, obj: Node) -> str:
         return obj.display_name
 
-    @admin.display(description="hidden", boolean=True)
-    def hidden_flag(self, obj: Node) -> bool:
-        return bool(obj.data.get("hidden"))
+    @admin.display(description="hidden")
+    def hidden_flag(self, obj: Node) -> str:
+        # A word, not the admin's red cross: a cross reads as "broken", not "not public".
+        return "hidden" if obj.data.get("hidden") else ""
 
 
 @admin.register(Node)
@@ -455,7 +471,10 @@ class EventAdmin(LabelAdmin):
         }
 
     def get_ordering(self, request: HttpRequest) -> tuple[str, ...]:
-        return ("-day_text", "-time_text", "id")
+        # Upcoming (the default) soonest first; past ones most recent first.
+        if request.GET.get(WhenFilter.parameter_name) in ("past", "all"):
+            return ("-day_text", "-time_text", "id")
+        return ("day_text", "time_text", "id")
 
     @admin.display(description="day", ordering="day_text")
     def day(self, obj: Node) -> str:

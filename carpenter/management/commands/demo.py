@@ -32,8 +32,9 @@ class Command(BaseCommand):
         username, password = ensure_admin()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Open http://127.0.0.1:{options['port']}/ (the dashboard; the admin is at "
-                f"/admin/) and log in as {username} / {password}"
+                f"Open http://127.0.0.1:{options['port']}/ (the public listing); the "
+                f"dashboard is at /dashboard/ and the admin at /admin/, log in as "
+                f"{username} / {password}"
             )
         )
 

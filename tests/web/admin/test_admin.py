@@ -92,6 +92,34 @@ def test_events_filter_upcoming_and_by_venue(admin_client, graph):
     assert [e.data["title"] for e in response.context["cl"].result_list] == ["Soon"]
 
 
+def test_the_event_list_opens_on_upcoming_soonest_first(admin_client, graph):
+    venue = graph.venue("Blue Moon Tavern")
+    graph.event(venue, "Next month", offset=30)
+    graph.event(venue, "Tomorrow", offset=1)
+    graph.event(venue, "Last week", offset=-7)
+    graph.event(venue, "Yesterday", offset=-1)
+
+    def titles(**query) -> list[str]:
+        response = admin_client.get("/admin/graph/event/", query)
+        return [e.data["title"] for e in response.context["cl"].result_list]
+
+    assert titles() == ["Tomorrow", "Next month"]
+    assert titles(when="past") == ["Yesterday", "Last week"]
+    assert titles(when="all") == ["Next month", "Tomorrow", "Yesterday", "Last week"]
+    page = ok(admin_client, "/admin/graph/event/")
+    # "Upcoming" is the filter shown as chosen, and "All" is there to leave it.
+    assert 'class="selected"' in page and "?when=all" in page
+
+
+def test_a_hidden_event_says_hidden_in_words(admin_client, graph):
+    venue = graph.venue("Blue Moon Tavern")
+    graph.event(venue, "Private", offset=2, hidden=True)
+    graph.event(venue, "Public", offset=3)
+    page = ok(admin_client, "/admin/graph/event/")
+    assert "icon-no.svg" not in page and "icon-yes.svg" not in page
+    assert '<td class="field-hidden_flag">hidden</td>' in page
+
+
 AUDIT_MODELS = ["ingestrun", "carpenterrun", "ingestrecord", "carpenterrecord"]
 
 

@@ -87,6 +87,25 @@ def test_raw_page(staff_client, show):
 
 
 @pytest.mark.parametrize(
+    "page_name, admin_name, which",
+    [
+        ("dashboard:venue", "admin:graph_venue_change", 0),
+        ("dashboard:artist", "admin:graph_artist_change", 1),
+        ("dashboard:raw", "admin:graph_rawdata_change", 2),
+        ("dashboard:event", "admin:graph_event_change", 3),
+    ],
+)
+def test_in_the_admin_opens_the_labels_own_admin_page(
+    staff_client, admin_client, show, page_name, admin_name, which
+):
+    node = show[which]
+    page = get(staff_client, page_name, node)
+    url = reverse(admin_name, args=[node.pk])
+    assert f'href="{url}">in the admin</a>' in page
+    assert admin_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
     "name", ["dashboard:venue", "dashboard:artist", "dashboard:event", "dashboard:raw"]
 )
 def test_unknown_or_wrong_label_is_404(staff_client, graph, name):
