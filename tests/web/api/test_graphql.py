@@ -114,6 +114,14 @@ class TestQueries:
         assert titles(at) == ["Karaoke-free rock night"]
         assert data('{ searchEvents(search: "hush") { title } }')["searchEvents"] == []
 
+    def test_search_events_pages(self, city):
+        query = '{ searchEvents(search: "neumos", limit: %d, offset: %d) { title } }'
+        both = titles(data(query % (10, 0))["searchEvents"])
+        assert both == ["Karaoke-free rock night", "Winter Ball"]
+        assert titles(data(query % (1, 0))["searchEvents"]) == both[:1]
+        assert titles(data(query % (1, 1))["searchEvents"]) == both[1:]
+        assert data(query % (1, 2))["searchEvents"] == []
+
 
 class TestLimits:
     def test_page_size_is_capped(self, city):
