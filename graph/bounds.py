@@ -46,6 +46,13 @@ MAX_ITEMS_PER_RESPONSE = 5_000
 the items after this many are not read, and the fetch counts as incomplete (so no
 item is taken for gone)."""
 
+MAX_ID = 200
+"""Characters of an item's id. Ids become part of the natural key, which the database
+indexes: a huge one would be refused for the whole batch, so it is refused for its item."""
+MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+"""Bytes of one response body (a source may set its own). The largest real feed is a
+few hundred kB; a body past this is cut off and the fetch fails with that reason."""
+
 
 def cut(value: str, limit: int) -> str:
     """Return ``value`` cut to ``limit`` characters (whole code points), spaces trimmed."""

@@ -31,8 +31,9 @@ import httpx
 from django.conf import settings
 from protego import Protego
 
+from graph.bounds import MAX_RESPONSE_BYTES
+
 MB = 1024 * 1024
-DEFAULT_MAX_BYTES = 10 * MB
 TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=5.0)
 # Retried: the server's own trouble and "slow down"; any other 4xx will not get better.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -185,7 +186,7 @@ class SourcePolicy:
     robots: whether robots.txt governs it (not for documented APIs, whose terms do).
     """
 
-    max_bytes: int = DEFAULT_MAX_BYTES
+    max_bytes: int = MAX_RESPONSE_BYTES
     per_second: float | None = None
     hosts: frozenset[str] = frozenset()
     robots: bool = True
@@ -249,7 +250,7 @@ class HttpFetcher:
     ) -> None:
         """Set one source's size cap, pace (requests a second), extra hosts and robots rule."""
         self.policies[source] = SourcePolicy(
-            max_bytes or DEFAULT_MAX_BYTES,
+            max_bytes or MAX_RESPONSE_BYTES,
             per_second,
             frozenset(host.lower() for host in hosts),
             robots,

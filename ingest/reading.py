@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from graph.bounds import MAX_ID
 from ingest.items import ItemError, ResponseError
 
 _SPACES = re.compile(r"\s+")
@@ -212,7 +213,6 @@ MONTHS = {
         start=1,
     )
 }
-MAX_ID_LENGTH = 200
 
 
 def identifier(value: Any, *, field: str = "id") -> str:
@@ -226,8 +226,8 @@ def identifier(value: Any, *, field: str = "id") -> str:
     result = str(value).strip()
     if not result:
         raise ItemError(f"no {field}")
-    if len(result) > MAX_ID_LENGTH:
-        raise ItemError(f"{field} is longer than {MAX_ID_LENGTH} characters")
+    if len(result) > MAX_ID:
+        raise ItemError(f"{field} is longer than {MAX_ID} characters")
     return result
 
 
