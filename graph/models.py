@@ -14,7 +14,8 @@ natural key is a generated column under a unique index.
 
 from __future__ import annotations
 
-import uuid
+import os
+import time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,8 +30,29 @@ from graph.store import EdgeManager, NodeManager, ProxyManager
 
 
 def new_id() -> str:
-    """Return a new node or edge id: a random UUID as text, as the libSQL schema has."""
-    return str(uuid.uuid4())
+    """Return a new node or edge id: a time-ordered UUID (version 7) as text.
+
+    The first 48 bits are the time in milliseconds, the last 74 random (unguessable, as
+    a version 4 UUID's 122). Ids made one after another sort together, so a batch's
+    inserts land at the end of the id indexes instead of on a random page each: with
+    random ids every batch rewrote pages all over the indexes, and commits grew with
+    the graph.
+    """
+    stamp = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (
+        (stamp & _MS_MASK) << 80
+        | 0x7 << 76  # version 7
+        | (rand >> 64 & 0xFFF) << 64
+        | 0b10 << 62  # the RFC 9562 variant
+        | rand & _RAND_B_MASK
+    )
+    text = f"{value:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+_MS_MASK = (1 << 48) - 1
+_RAND_B_MASK = (1 << 62) - 1
 
 
 def natural_key_expression() -> models.Case:
@@ -89,6 +111,9 @@ class Node(models.Model):
             models.Index(fields=["label", "created_at"], name="nodes_label_created"),
             # Runs changed lately (graph.totals: what /metrics reads again at each scrape).
             models.Index(fields=["label", "updated_at"], name="nodes_label_updated"),
+            # The newest nodes of every label (the admin's all-nodes list): without it a
+            # page of 50 sorted every node.
+            models.Index(fields=["created_at", "id"], name="nodes_created"),
         ]
         constraints = [
             # NULL keys (runs, records) are distinct, so only keyed labels collide.

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from graph.labels import Label, Relation
 from graph.models import Edge, Node
+from graph.schemas import LAST_SEEN_RESOLUTION
 
 BATCH = 500
 RUN_LABELS = (Label.INGEST_RUN, Label.CARPENTER_RUN)
@@ -90,9 +91,15 @@ def old_runs(cutoff: dt.datetime):
 
 
 def unused_raw_data(cutoff: dt.datetime):
-    """Return raw data last seen before ``cutoff`` that no event derives from."""
+    """Return raw data last seen before ``cutoff`` that no event derives from.
+
+    A stored ``last_seen`` may be up to ``LAST_SEEN_RESOLUTION`` behind the last sight
+    (an unchanged item is not rewritten every run): only items stored as seen that
+    much before the cutoff are surely old.
+    """
     derived = Edge.objects.filter(target_id=OuterRef("pk"), relation=Relation.DERIVED_FROM)
-    last_seen = cutoff.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    surely = cutoff - LAST_SEEN_RESOLUTION
+    last_seen = surely.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
     return (
         Node.objects.labelled(Label.RAW_DATA)
         .where(last_seen__lt=last_seen)

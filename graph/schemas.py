@@ -49,6 +49,11 @@ Day = Annotated[str, AfterValidator(_check_day)]
 Time = Annotated[str, AfterValidator(_check_time)]
 Slug = Annotated[str, AfterValidator(_check_slug)]
 Timestamp = dt.datetime
+
+LAST_SEEN_RESOLUTION = dt.timedelta(days=1)
+"""How far behind a raw item's ``last_seen`` may be. An unchanged item is written again
+only when its ``last_seen`` is this old, so hourly runs of an unchanged feed rewrite
+nothing; retention (``graph.prune``) allows for it."""
 NonEmpty = Annotated[str, Field(min_length=1)]
 ChangeType = Literal["create", "update", "noop", "skip", "error"]
 EventStatus = Literal["scheduled", "cancelled"]
@@ -227,7 +232,7 @@ class RawDataData(NodeData):
     first_seen: Timestamp
     """When an ingest run first stored this item."""
     last_seen: Timestamp
-    """When an ingest run last received this item."""
+    """When an ingest run last received this item, to within ``LAST_SEEN_RESOLUTION``."""
 
 
 class FetchStats(BaseModel):

@@ -7,8 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Warning, register
 
+SOURCE_CHECKS = "sources"
+"""The tag of these checks (commands that skip some checks ask for these by name)."""
 
-@register()
+
+@register(SOURCE_CHECKS)
 def sources_disabled_names_known_sources(**kwargs: Any) -> list[Warning]:
     """Warn of a name in ``SOURCES_DISABLED`` that is no source: a typo switches nothing off."""
     from ingest.sources import SOURCES

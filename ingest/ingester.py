@@ -9,8 +9,10 @@ whole batches behind and its run marked as not finished.
 
 Per item: a new external id is created; a known one whose content hash differs is
 updated (a diff of the payload recorded, and ``processed`` set back to false); an
-unchanged one only gets a new ``last_seen`` and is counted. A source that cannot be
-fetched or parsed fails alone, with a one-line reason, and stores nothing.
+unchanged one is counted, and written again only when its ``last_seen`` is a day old
+(``graph.schemas.LAST_SEEN_RESOLUTION``): an unchanged repeat reads and compares. A
+source that cannot be fetched or parsed fails alone, with a one-line reason, and
+stores nothing.
 
 Fetching asks each source's server whether anything changed since the source's last
 run (the ETag and Last-Modified kept in that run's stats); a 304 stores nothing and
@@ -36,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import DataError, transaction
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from graph.audit import (
@@ -52,7 +55,7 @@ from graph.bounds import MAX_ITEMS_PER_RESPONSE, clipped
 from graph.labels import Label
 from graph.locks import source_locks
 from graph.models import Node
-from graph.schemas import FetchStats, SourceStats, natural_key
+from graph.schemas import LAST_SEEN_RESOLUTION, FetchStats, SourceStats, natural_key
 from graph.store import chunked
 from ingest.console import QuietReporter, Reporter
 from ingest.fetch import FetchError, HttpFetcher, Pages, Validators, human_size, one_line
@@ -512,10 +515,10 @@ def _store_batch(
 ) -> None:
     """Store one batch: new items created, changed ones updated, each with its record."""
     wanted = _usable(source, batch, log, kept)
-    fresh, changed, unchanged = _compare(source, wanted, now)
+    fresh, changed, unchanged, stale = _compare(source, wanted, kept, now)
     created = Node.objects.bulk_create_nodes(RAW, [data for _, data in fresh])
     Node.objects.bulk_update_data([node for node, _, _ in changed], touch=True)
-    Node.objects.bulk_update_data(unchanged, touch=False)
+    Node.objects.bulk_update_data(stale, touch=False)
     for node, (item, _) in zip(created, fresh, strict=True):
         log.add(
             CREATE,
@@ -536,7 +539,7 @@ def _store_batch(
             reason=_cuts(item),
         )
     if unchanged:
-        log.tally(source.name, NOOP, len(unchanged))
+        log.tally(source.name, NOOP, unchanged)
 
 
 def _usable(
@@ -570,31 +573,91 @@ def _usable(
 
 
 def _compare(
-    source: Source, wanted: dict[str, Item], now: dt.datetime
-) -> tuple[list[tuple[Item, dict[str, Any]]], list[tuple[Node, Any, Item]], list[Node]]:
+    source: Source, wanted: dict[str, Item], digests: dict[str, str], now: dt.datetime
+) -> tuple[list[tuple[Item, dict[str, Any]]], list[tuple[Node, Any, Item]], int, list[Node]]:
     """Sort items into new (with their data), changed (with the old payload), unchanged.
 
-    Changed and unchanged nodes come back with their new data set, ready to write.
-    One query for the whole batch.
+    Return those, how many are unchanged, and the unchanged ones whose bookkeeping is
+    stale (``_stale``). Changed and stale nodes come back with their new data set,
+    ready to write; the other unchanged ones are not written, nor even loaded whole.
+    ``digests``: each item's content hash by external id (``_usable`` computed it).
+    One query for the batch's stored facts, one more for the nodes to write, if any.
     """
-    existing = Node.objects.by_keys(RAW, wanted)
+    known = _stored_facts(wanted)
     fresh: list[tuple[Item, dict[str, Any]]] = []
-    changed: list[tuple[Node, Any, Item]] = []
-    unchanged: list[Node] = []
+    to_load: dict[str, tuple[Item, dict[str, Any] | None]] = {}
+    unchanged = 0
     for key, item in wanted.items():
-        digest = content_hash(source.fingerprint(item.payload))
-        node = existing.get(key)
-        if node is None:
+        digest = digests[item.external_id]
+        stored = known.get(key)
+        if stored is None:
             fresh.append((item, _raw_data(source, item, digest, now)))
-        elif node.data.get("content_hash") != digest:
+            continue
+        pk, facts_then = stored
+        if facts_then["content_hash"] != digest:
+            to_load[pk] = (item, None)
+            continue
+        # Bookkeeping only: the item is as it was, so it is not "updated".
+        unchanged += 1
+        facts = _facts(source, item)
+        if _stale(facts_then, facts, now):
+            to_load[pk] = (item, facts)
+    changed: list[tuple[Node, Any, Item]] = []
+    stale: list[Node] = []
+    loaded = Node.objects.in_bulk(list(to_load)) if to_load else {}
+    for pk, (item, facts) in to_load.items():
+        node = loaded[pk]
+        if facts is None:
+            digest = digests[item.external_id]
             old, first_seen = node.data.get("payload"), node.data["first_seen"]
             node.data.update(_raw_data(source, item, digest, now), first_seen=first_seen)
             changed.append((node, old, item))
         else:
-            # Bookkeeping only: the item is as it was, so it is not "updated".
-            node.data.update(_facts(source, item), last_seen=now)
-            unchanged.append(node)
-    return fresh, changed, unchanged
+            node.data.update(facts, last_seen=now)
+            stale.append(node)
+    return fresh, changed, unchanged, stale
+
+
+def _text(value: str | None) -> str | None:
+    # SQLite extracts a JSON null as the text "null" (``_stored_facts``).
+    return None if value == "null" else value
+
+
+_COMPARED = ("content_hash", "last_seen", "day", "start_time", "event_name", "venue_name")
+
+
+def _stored_facts(wanted: dict[str, Item]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Return the stored raw items' ids and compared fields, by natural key.
+
+    Only those fields are read (the database extracts them, as text: they are all
+    text or null), not the payloads: an unchanged repeat reads what it compares.
+    """
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    columns = [KT(f"data__{name}") for name in _COMPARED]
+    for chunk in chunked(wanted):
+        rows = Node.objects.filter(label=RAW, key__in=chunk).values_list("key", "pk", *columns)
+        for key, pk, *values in rows.order_by():
+            found[key] = (pk, dict(zip(_COMPARED, values, strict=True)))
+    return found
+
+
+def _stale(data: dict[str, Any], facts: dict[str, Any], now: dt.datetime) -> bool:
+    """Whether an unchanged item's stored bookkeeping must be written again.
+
+    Its facts (read by this version of the source's reader) may differ; its
+    ``last_seen`` is kept to within ``LAST_SEEN_RESOLUTION``, not to the run: moving it
+    every run would rewrite every item of a source every hour for nothing.
+    """
+    if any(_text(data.get(name)) != value for name, value in facts.items()):
+        return True
+    seen = data.get("last_seen")
+    if not isinstance(seen, str):
+        return True
+    try:
+        moment = dt.datetime.fromisoformat(seen.replace("Z", "+00:00"))
+    except ValueError:
+        return True
+    return now - moment >= LAST_SEEN_RESOLUTION
 
 
 def _raw_data(source: Source, item: Item, digest: str, now: dt.datetime) -> dict[str, Any]:

@@ -41,6 +41,7 @@ from web import admin_actions
 from web.admin_display import edges_table, json_block, records_table, status_badge
 from web.dashboard.present import duration_text, node_url, parse_time
 from web.dashboard.queries import RUN_STATUSES, known_sources
+from web.paging import CappedPaginator
 
 admin.site.site_header = "SMS Graph"
 admin.site.site_title = "SMS Graph"
@@ -134,20 +135,17 @@ class ChangeTypeFilter(DataChoiceFilter):
 
 
 class SourceFilter(admin.SimpleListFilter):
-    """Filter raw data and records by their ``source`` (the names found: one query)."""
+    """Filter raw data and records by their ``source``.
+
+    The choices are the configured sources (no query): finding the names used in the
+    data meant reading every raw item's JSON, seconds at a million nodes.
+    """
 
     title = "source"
     parameter_name = "source"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> Any:
-        found = (
-            model_admin.get_queryset(request)
-            .annotate(source_name=JSONText("data", "source"))
-            .order_by("source_name")
-            .values_list("source_name", flat=True)
-            .distinct()
-        )
-        return [(name, name) for name in found if name]
+        return [(name, name) for name in known_sources()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset.filter(data__source=self.value()) if self.value() else queryset
@@ -220,6 +218,9 @@ class VenueFilter(admin.SimpleListFilter):
 
 # -- nodes -------------------------------------------------------------------------
 
+SEARCHED_LABELS = (Label.VENUE, Label.ARTIST, Label.EVENT)
+"""The labels the all-nodes list searches in (the others have their own lists)."""
+
 
 class GraphNodeAdmin(admin.ModelAdmin):
     """What every node page shares: pretty data, its edges, search inside data."""
@@ -247,8 +248,10 @@ class GraphNodeAdmin(admin.ModelAdmin):
         }
     }
     list_per_page = 50
-    # The unfiltered total is another COUNT over the whole table; not worth it.
+    # The unfiltered total is another COUNT over the whole table; not worth it. The
+    # list's own count stops at web.paging.COUNT_LIMIT: a page costs the same at any size.
     show_full_result_count = False
+    paginator = CappedPaginator
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
@@ -347,6 +350,20 @@ class GraphNodeAdmin(admin.ModelAdmin):
 class NodeAdmin(GraphNodeAdmin):
     list_display = ("name", "label", "key", "updated_at")
     list_filter = ("label",)
+    search_help_text = (
+        "Searches inside the data of venues, artists and events (and exact ids); raw "
+        "data, runs and records have their own lists and searches."
+    )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        # All nodes' JSON is a million documents to read for one search; the graph's
+        # own nodes are a few thousand, found by the label index.
+        if not search_term.strip():
+            return queryset, False
+        found = search_data(queryset.filter(label__in=SEARCHED_LABELS), search_term)
+        return found | queryset.filter(pk=search_term.strip()), False
 
 
 @admin.register(Edge)
@@ -360,6 +377,7 @@ class EdgeAdmin(admin.ModelAdmin):
     search_help_text = "The id of a node at either end."
     list_per_page = 100
     show_full_result_count = False
+    paginator = CappedPaginator
     fields = ("id", "relation", "source_link", "target_link", "pretty_data", "created_at")
     readonly_fields = fields
 

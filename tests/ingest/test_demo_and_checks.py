@@ -8,6 +8,7 @@ from django.core.management import call_command
 from carpenter.management.commands import demo
 from graph.models import Node
 from ingest.checks import sources_disabled_names_known_sources
+from tests.conftest import SAMPLES
 
 
 @pytest.mark.django_db
@@ -27,3 +28,19 @@ def test_an_unknown_name_in_sources_disabled_is_warned_of(settings):
     assert warning.id == "ingest.W001" and "'kepx'" in warning.msg
     settings.SOURCES_DISABLED = ["kexp"]
     assert sources_disabled_names_known_sources() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_still_warns_of_an_unknown_name_in_sources_disabled(manage):
+    # A run skips only the URLconf's checks (their import is the GraphQL schema).
+    result = manage(
+        "run",
+        "blue_moon",
+        "--from",
+        str(SAMPLES / "blue_moon.json"),
+        "--since",
+        "2000-01-01",
+        env={"SOURCES_DISABLED": "kepx"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ingest.W001" in result.stderr and "'kepx'" in result.stderr

@@ -8,9 +8,11 @@ import httpx
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from graph.audit import INTERRUPTED, RunLog
 from graph.models import Edge, Node
+from graph.schemas import LAST_SEEN_RESOLUTION
 from ingest import ingester
 from ingest.console import QuietReporter
 from ingest.ingester import IngestError, content_hash, ingest
@@ -118,8 +120,25 @@ class TestRepeat:
         assert Node.objects.count() == nodes + 1  # the run, and no record
         assert Edge.objects.count() == edges
         after = raw_items()
-        for key, node in after.items():
+        for key, node in after.items():  # read and compared, not written again
             assert node.updated_at == stamps[key]
+            assert node.data == before[key]
+
+    def test_an_unchanged_item_seen_a_day_later_gets_a_new_last_seen(self):
+        ingest(["blue_moon"], from_path=BLUE_MOON)
+        raws = list(raw_items().values())
+        a_day_ago = timezone.now() - LAST_SEEN_RESOLUTION
+        for raw in raws:
+            raw.data["last_seen"] = a_day_ago
+        Node.objects.bulk_update_data(raws, touch=False)
+        before = {key: node.data for key, node in raw_items().items()}
+        stamps = {key: node.updated_at for key, node in raw_items().items()}
+
+        outcome = ingest(["blue_moon"], from_path=BLUE_MOON)
+
+        assert stats(outcome).unchanged == 59
+        for key, node in raw_items().items():
+            assert node.updated_at == stamps[key]  # bookkeeping, not a change
             assert node.data["last_seen"] > before[key]["last_seen"]
             assert {**node.data, "last_seen": None} == {**before[key], "last_seen": None}
 

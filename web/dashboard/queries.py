@@ -135,7 +135,8 @@ def source_health(runs: list[RunRow], names: list[str]) -> list[SourceHealth]:
 def home() -> HomeData:
     """Return the home page's data: four queries whatever the size of the graph."""
     counts = dict(
-        Node.objects.order_by().values("label").annotate(n=Count("id")).values_list("label", "n")
+        # COUNT(*), not COUNT(id): the label index answers it without reading a row.
+        Node.objects.order_by().values("label").annotate(n=Count("*")).values_list("label", "n")
     )
     runs = recent_runs()
     start = today()

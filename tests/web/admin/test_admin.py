@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from graph.models import Node
+from web import paging
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +245,21 @@ def test_artists_and_events_holding_the_graph_cannot_be_deleted(admin_client, gr
             == 403
         )
         assert Node.objects.filter(pk=node.pk).exists()
+
+
+def test_a_long_list_is_counted_only_so_far_and_pages_still_work(admin_client, graph, monkeypatch):
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 3)
+    for i in range(5):
+        graph.artist(f"Artist {i}")
+    page = ok(admin_client, "/admin/graph/artist/")
+    assert "more than 3 artists" in page
+    assert page.count("Artist ") >= 5  # the page itself lists them all
+
+
+def test_the_all_nodes_search_looks_in_venues_artists_and_events(admin_client, graph):
+    venue = graph.venue("Neumos")
+    run = graph.run(kind="ingest", sources=["neumos"])
+    found = admin_client.get("/admin/graph/node/", {"q": "neumos"}).context["cl"].result_list
+    assert [n.pk for n in found] == [venue.pk]  # not the run, which its own list searches
+    found = admin_client.get("/admin/graph/node/", {"q": run.pk}).context["cl"].result_list
+    assert [n.pk for n in found] == [run.pk]  # an id finds any node
