@@ -223,8 +223,12 @@ class Builder:
         for item in items:
             names = item.show.artists
             if names is None:
+                # A joined name stored as one artist stays one (is_one): a later run
+                # never re-splits what an earlier one made.
                 names = extract_artists(
-                    item.show.title, lambda s: s in self.artists or s in spelled
+                    item.show.title,
+                    lambda s: s in self.artists or s in spelled,
+                    self.artists.__contains__,
                 )[:MAX_LINEUP]  # the bound on a lineup (graph.bounds), as a source's list
             slugs = []
             for name in names:
