@@ -23,7 +23,7 @@ from typing import Any
 from django.db.models import Q
 
 from carpenter import events as ev
-from carpenter import skips
+from carpenter import shows, skips
 from carpenter.artists import artist_slug, extract_artists
 from carpenter.venues import VenueIndex, learn, new_venue_data, venue_slug
 from graph import search
@@ -60,6 +60,8 @@ class EventWork:
     joined, left: raw items that started or stopped describing it in this batch (the
         ones that left with why).
     touched_by: the source and raw item of the last change, for its record.
+    same_show: raw items that joined it at another start time, with why
+        (``carpenter.shows``), for its record.
     """
 
     data: dict[str, Any]
@@ -69,6 +71,7 @@ class EventWork:
     joined: list[Node] = field(default_factory=list)
     left: dict[str, str] = field(default_factory=dict)
     touched_by: tuple[str, Node] | None = None
+    same_show: dict[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -259,7 +262,15 @@ class Builder:
             self._leave(batch, item.raw, f"its show moved to {_when(item.show)}")
         for raw, reason in skipped:
             self._leave(batch, raw, f"its item is now skipped: {reason}")
-        for item in items:
+
+        # Items whose slot holds an event go first: a listing of the same show at
+        # another time (doors, TBA) then finds that event to join (carpenter.shows).
+        def slot_free(item: Item) -> bool:
+            return (
+                ev.event_key(item.venue.pk, item.show.day, item.show.start_time) not in batch.by_key
+            )
+
+        for item in sorted(items, key=slot_free):
             self._place(item, batch)
         self._write_events(batch.works)
 
@@ -274,9 +285,10 @@ class Builder:
             .order_by("source_id")
         )
         previous = {edge.source_id: edge.source for edge in made}
-        keys = [ev.event_key(i.venue.pk, i.show.day, i.show.start_time) for i in items]
-        at_slots = Node.objects.select_for_update().order_by("pk").by_keys("event", keys)
-        events = {**previous, **{node.pk: node for node in at_slots.values()}}
+        # Every event at the items' venues on their days: those at their slots, and
+        # those the same show may be listed at with another time (carpenter.shows).
+        same_days = shows.load_same_days((i.venue.pk, i.show.day) for i in items)
+        events = {**previous, **{node.pk: node for node in same_days}}
         venues = dict(self.venues.by_id)
         wanted = {e.data["venue_id"] for e in events.values()} - venues.keys()
         venues.update((v.pk, v) for v in Node.objects.filter(pk__in=wanted))
@@ -321,6 +333,8 @@ class Builder:
                 mine.venue = item.venue
                 batch.by_key[key] = target = mine
             else:
+                target = self._same_show(item, batch)
+            if target is None:
                 target = EventWork(data=ev.new_event(item.venue.pk, show), venue=item.venue)
                 batch.add(target)
         lineup = [artist.data["slug"] for artist in item.artists]
@@ -329,6 +343,27 @@ class Builder:
             target.joined.append(raw)
         target.touched_by = (item.source, raw)
         batch.by_raw[raw.pk] = target
+
+    def _same_show(self, item: Item, batch: EventBatch) -> EventWork | None:
+        """Return the event at the item's venue that day that is its show, if any."""
+        show = item.show
+        lineup = [artist.data["slug"] for artist in item.artists]
+        prefix = shows.day_prefix(item.venue.pk, show.day)
+        for key, work in list(batch.by_key.items()):
+            if not key.startswith(prefix) or work.empty:
+                continue
+            why = shows.same_show(work.data, item.source, show.title, show.start_time, lineup)
+            if why is None:
+                continue
+            work.same_show[item.raw.pk] = why
+            timed = ev.event_key(item.venue.pk, show.day, show.start_time)
+            if work.data["start_time"] is None and timed not in batch.by_key:
+                # A time to be announced is announced: the event takes the slot.
+                del batch.by_key[key]
+                work.data["start_time"] = show.start_time
+                batch.by_key[timed] = work
+            return work
+        return None
 
     def _write_events(self, works: list[EventWork]) -> None:
         for work in works:
@@ -359,11 +394,13 @@ class Builder:
         search.index_events(w.node.pk for w in works if w.node is not None)  # public search
 
         for work in new:
-            self._record(CREATE, "event", work.touched_by, work.node, self._describe(work))
+            why = shows.why(work.same_show)
+            self._record(CREATE, "event", work.touched_by, work.node, self._describe(work), **why)
         for work in changed:
             changes = diff(ev.meaning(work.original), ev.meaning(work.data))
             summary = self._describe(work)
-            self._record(UPDATE, "event", work.touched_by, work.node, summary, diff=changes)
+            why = shows.why(work.same_show)
+            self._record(UPDATE, "event", work.touched_by, work.node, summary, diff=changes, **why)
         for work in gone:
             why = next(reversed(work.left.values()))
             summary = f"{self._describe(work)}: removed, {why}"

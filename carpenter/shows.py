@@ -1,0 +1,97 @@
+"""One event per show across sources: the same show listed at different times.
+
+Sources disagree on a show's time: one gives the doors (19:00), another the show
+(20:00); Ticketmaster says "time to be announced" (none). The natural key (venue +
+day + start time) alone would make two events. A show is taken for one already at
+its venue that day when:
+
+- the times are within ``MAX_APART`` of each other, or one of them is unknown; and
+- the lineups share at least half of the shorter one, or, where a lineup is missing
+  on one side, the titles agree (rapidfuzz, ``TITLE_AGREES``/100 or more); and
+- the event holds no report of the same source: a source that lists two shows that day
+  means two shows (an early and a late one).
+
+An early and a late show with different lineups therefore stay two. Each such merge
+is recorded with its reason on the event's carpenter record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q
+from rapidfuzz import fuzz
+
+from carpenter import events as ev
+from graph.models import Node
+from graph.schemas import KEY_SEPARATOR
+from graph.store import chunked
+
+MAX_APART = 120
+"""Minutes: doors and show time, or a listing a little off, are within two hours."""
+TITLE_AGREES = 90
+"""rapidfuzz token-sort ratio from which two titles name the same show."""
+_NOISE = re.compile(r"[^\w\s]+")
+
+
+def day_prefix(venue_id: str, day: str) -> str:
+    """Return the start of the natural keys of a venue's events on a day."""
+    return KEY_SEPARATOR.join((venue_id, day, ""))
+
+
+def load_same_days(slots: Iterable[tuple[str, str]]) -> list[Node]:
+    """Return the events at these (venue id, day) pairs, locked like the builder's.
+
+    One query per chunk of pairs, whatever the number of events they hold.
+    """
+    found: list[Node] = []
+    for chunk in chunked(sorted(set(slots)), 200):
+        where = Q()
+        for venue_id, day in chunk:
+            where |= Q(key__startswith=day_prefix(venue_id, day))
+        found += Node.objects.select_for_update().filter(where, label="event").order_by("pk")
+    return found
+
+
+def same_show(data: dict[str, Any], source: str, title: str, time: str | None, lineup: list[str]):
+    """Return why a show (of ``source``) is the event of ``data``, or None if it is not.
+
+    ``data`` is an event at the show's venue on its day, at another start time.
+    """
+    reports = list(data.get("reports", {}).values())
+    if not reports or any(r["source"] == source for r in reports):
+        return None
+    theirs = data.get("start_time")
+    if theirs and time and abs(_minutes(theirs) - _minutes(time)) > MAX_APART:
+        return None
+    when = f"times {theirs or 'TBA'} and {time or 'TBA'}"
+    billed = ev.billing(data)
+    if lineup and billed:
+        shared = len(set(lineup) & set(billed))
+        if shared * 2 >= min(len(lineup), len(billed)):
+            return (
+                f"the same show: lineups share {shared} of {min(len(lineup), len(billed))}, {when}"
+            )
+        return None
+    agreement = fuzz.token_sort_ratio(_plain(title), _plain(data.get("title", "")))
+    if agreement >= TITLE_AGREES:
+        return f"the same show: titles agree ({agreement:.0f}/100), {when}"
+    return None
+
+
+def _plain(title: str) -> str:
+    return _NOISE.sub(" ", title.casefold())
+
+
+def _minutes(time: str) -> int:
+    hours, minutes = time.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def why(joined: dict[str, str]) -> dict[str, str]:
+    """Return the record fields that tell why items joined an event at another time."""
+    if not joined:
+        return {}
+    return {"reason": "; ".join(f"raw item {raw}: {why}" for raw, why in joined.items())}
