@@ -23,7 +23,7 @@ from typing import Any
 from django.db.models import Q
 
 from carpenter import events as ev
-from carpenter import shows, skips
+from carpenter import overrides, shows, skips
 from carpenter.artists import artist_slug, extract_artists
 from carpenter.venues import VenueIndex, learn, new_venue_data, venue_slug
 from graph import search
@@ -182,7 +182,7 @@ class Builder:
             self._record(CREATE, "venue", (item.source, item.raw), venue, venue.data["name"])
             self.venues.add(venue)
         else:
-            learnt = learn(venue, facts)
+            learnt = overrides.apply(learn(venue, facts))  # operators' corrections stand
             if learnt != venue.data:
                 old, venue.data = venue.data, learnt
                 Node.objects.bulk_update_data([venue])

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
+from carpenter import overrides
 from graph.schemas import KEY_SEPARATOR
 from ingest.items import Show
 
@@ -89,11 +90,18 @@ def resolve(data: dict[str, Any], priority: Callable[[str], int] = rank) -> dict
             elif field != "title":  # an event keeps a title while it has none to take
                 resolved[field] = None
     resolved["sources"] = list(dict.fromkeys(r["source"] for r in reports))
-    return resolved
+    # Operators' corrections stand over the reports, whatever a run derived.
+    return overrides.apply(resolved)
 
 
 def billing(data: dict[str, Any], priority: Callable[[str], int] = rank) -> list[str]:
-    """Return the event's artist slugs in billing order, highest-ranked report first."""
+    """Return the event's artist slugs in billing order, highest-ranked report first.
+
+    An operator's lineup (carpenter.overrides), when there is one, is the lineup.
+    """
+    corrected = overrides.lineup(data)
+    if corrected is not None:
+        return corrected
     return list(dict.fromkeys(slug for r in _ranked(data, priority) for slug in r["lineup"]))
 
 

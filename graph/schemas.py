@@ -70,6 +70,21 @@ class NodeData(BaseModel):
     natural_key: ClassVar[tuple[str, ...]] = ()
 
 
+class FieldOverride(BaseModel):
+    """An operator's correction of one field: kept in force over what sources say."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    value: Any = None
+    """The value in force."""
+    by: NonEmpty
+    """Who set it (the operator's user name)."""
+    at: Timestamp
+    """When."""
+    was: Any = None
+    """The value before it, as the sources gave it."""
+
+
 class VenueData(NodeData):
     """A place that hosts shows."""
 
@@ -98,6 +113,9 @@ class VenueData(NodeData):
     """The part of the city it is in ("Capitol Hill", "Ballard"), for fans to filter by."""
     hidden: bool = False
     """True hides the venue and its shows from the public listing; nothing is deleted."""
+    overrides: dict[str, FieldOverride] = {}
+    """Operators' corrections by field (name, address, neighbourhood), applied over the
+    sources' values (carpenter.overrides)."""
 
 
 class ArtistData(NodeData):
@@ -112,6 +130,10 @@ class ArtistData(NodeData):
     """The artist's identity across sources: the slug of the normalised name."""
     external_ids: dict[str, str] = {}
     """Ids of this artist at sources that have them, by source (ticketmaster: an id)."""
+    aliases: list[str] = []
+    """Slugs of names merged into this artist: titles that give them mean this artist."""
+    split_from: list[str] = []
+    """Slugs of joined names an operator split: titles that give them name the parts."""
 
 
 class EventReport(BaseModel):
@@ -198,6 +220,9 @@ class EventData(NodeData):
     """What each raw item (by raw_data id) says: the event's ``derived_from`` edges."""
     hidden: bool = False
     """True hides the show from the public listing; nothing is deleted."""
+    overrides: dict[str, FieldOverride] = {}
+    """Operators' corrections by field (title, start_time, lineup, hidden), applied
+    after the fields derived from reports (carpenter.overrides)."""
 
 
 class RawDataData(NodeData):

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -20,8 +19,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from carpenter import merge as merging
-from carpenter import service
-from graph.models import Node
+from carpenter import overrides, service
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
@@ -30,15 +28,16 @@ logger = logging.getLogger(__name__)
 
 
 def _set_hidden(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet, hidden: bool):
-    """Set ``hidden`` on the selected nodes that need it, in one statement per batch."""
-    # Read and write in one transaction, the rows locked where the engine can: a
-    # carpenter run writing the same events meanwhile must not be undone.
-    with transaction.atomic():
-        selected = queryset.select_for_update().order_by("pk")
-        changed = [node for node in selected if bool(node.data.get("hidden")) != hidden]
-        for node in changed:
-            node.data["hidden"] = hidden
-        Node.objects.bulk_update_data(changed)
+    """Set ``hidden`` on the selected nodes that need it: an override (carpenter.overrides)."""
+    selected = list(queryset.order_by("pk"))
+    before = {node.pk: bool(node.data.get("hidden")) for node in selected}
+    action = "hide" if hidden else "unhide"
+    stored = overrides.set_fields(
+        selected, {"hidden": hidden}, by=request.user.get_username(), action=action
+    )
+    now = {node.pk: bool(node.data.get("hidden")) for node in stored}
+    # The selected nodes, not the stored ones: the history goes by the admin's model.
+    changed = [node for node in selected if before[node.pk] != now.get(node.pk)]
     word = "Hidden" if hidden else "Shown again"
     for node in changed:
         modeladmin.log_change(request, node, f"{word} in the public listing.")
