@@ -24,6 +24,7 @@ from django.db.models import Q
 
 from carpenter import events as ev
 from carpenter import overrides, shows, skips
+from carpenter.aliases import Aliases
 from carpenter.artists import artist_slug, extract_artists
 from carpenter.venues import VenueIndex, learn, new_venue_data, venue_slug
 from graph import search
@@ -110,6 +111,8 @@ class Builder:
         """Forget what is held in memory (after a batch rolled back, it may be gone)."""
         self.venues = VenueIndex.load()
         self.artists: dict[str, Node] = {}
+        # Operators' artist merges and splits: what a name a title gives means.
+        self.aliases = Aliases.load()
         # What each way a source describes a venue resolved to, for this run.
         self.resolved: dict[VenueFacts, Node] = {}
 
@@ -218,6 +221,7 @@ class Builder:
             for name in names:
                 spelled.setdefault(artist_slug(name), name.strip())
         wanted |= spelled.keys()
+        wanted |= {slug for name in list(wanted) for slug in self.aliases.resolve(name)}
         self.artists.update(Node.objects.by_keys("artist", wanted - self.artists.keys()))
 
         # Every name the batch gives counts as known, whatever the order of its items.
@@ -230,16 +234,17 @@ class Builder:
                 # never re-splits what an earlier one made.
                 names = extract_artists(
                     item.show.title,
-                    lambda s: s in self.artists or s in spelled,
-                    self.artists.__contains__,
+                    lambda s: s in self.artists or s in spelled or s in self.aliases,
+                    lambda s: s in self.artists or self.aliases.means_one(s),
                 )[:MAX_LINEUP]  # the bound on a lineup (graph.bounds), as a source's list
             slugs = []
             for name in names:
-                slug = artist_slug(name)
-                if not slug:
-                    continue
-                slugs.append(slug)
-                if slug not in self.artists and slug not in new:
+                for slug in self.aliases.resolve(artist_slug(name)):
+                    if not slug:
+                        continue
+                    slugs.append(slug)
+                    if slug in self.artists or slug in new:
+                        continue
                     # As an item names it whole ("The Dreamers"), not as a piece of
                     # "Kate & the Dreamers".
                     new[slug] = ({"name": spelled.get(slug, name.strip()), "slug": slug}, item)

@@ -130,10 +130,11 @@ class ArtistData(NodeData):
     """The artist's identity across sources: the slug of the normalised name."""
     external_ids: dict[str, str] = {}
     """Ids of this artist at sources that have them, by source (ticketmaster: an id)."""
-    aliases: list[str] = []
-    """Slugs of names merged into this artist: titles that give them mean this artist."""
-    split_from: list[str] = []
-    """Slugs of joined names an operator split: titles that give them name the parts."""
+    aliases: list[str] | None = None
+    """Slugs of names merged into this artist: titles that give them mean this artist
+    (carpenter.aliases; null, not empty, when none, so the few with some are found)."""
+    splits: dict[str, list[str]] | None = None
+    """Joined names an operator split, by slug: the slugs of the artists they name."""
 
 
 class EventReport(BaseModel):

@@ -486,6 +486,7 @@ class ArtistAdmin(LabelAdmin):
     list_display = ("artist_name", "events", "updated_at")
     search_keys = ("name", "slug")
     search_help_text = "Name or slug."
+    actions = (admin_actions.merge_artists, admin_actions.split_artist)
 
     def annotations(self) -> dict[str, Any]:
         return {
