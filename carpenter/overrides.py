@@ -30,7 +30,7 @@ from graph.store import GraphError
 
 SOURCE = "admin"
 FIELDS = {
-    Label.EVENT: ("title", "start_time", "lineup", "hidden"),
+    Label.EVENT: ("title", "day", "start_time", "lineup", "hidden"),
     Label.VENUE: ("name", "address", "neighbourhood", "hidden"),
 }
 """The fields an operator may correct, by label."""
@@ -129,7 +129,9 @@ def _change(nodes, changes, *, by, trigger, action) -> list[Node]:
                 search.index_venue(node.pk)
             word = {"remove": "back to the sources", "hide": "hidden", "unhide": "shown again"}
             word = word.get(action, "corrected")
-            summary = f"{node.display_name}: {', '.join(changes)} {word} by {by}"
+            before, after = old.get("overrides") or {}, node.data.get("overrides") or {}
+            touched = [f for f in changes if before.get(f) != after.get(f)]
+            summary = f"{node.display_name}: {', '.join(touched)} {word} by {by}"
             log.add(UPDATE, SOURCE, summary, node, kind=node.label, diff=diff(old, node.data))
         if log is not None:
             log.flush()
