@@ -23,7 +23,7 @@ from typing import Any
 from django.db.models import Q
 
 from carpenter import events as ev
-from carpenter import overrides, shows, skips
+from carpenter import overrides, shows, skips, vanish
 from carpenter.aliases import Aliases
 from carpenter.artists import artist_slug, extract_artists
 from carpenter.venues import VenueIndex, learn, new_venue_data, venue_slug
@@ -343,7 +343,8 @@ class Builder:
                 target = EventWork(data=ev.new_event(item.venue.pk, show), venue=item.venue)
                 batch.add(target)
         lineup = [artist.data["slug"] for artist in item.artists]
-        target.data["reports"][raw.pk] = ev.report(item.source, show, lineup)
+        gone = vanish.is_gone(raw)  # taken for gone: its report backs nothing
+        target.data["reports"][raw.pk] = ev.report(item.source, show, lineup, gone=gone)
         if target.left.pop(raw.pk, None) is None:
             target.joined.append(raw)
         target.touched_by = (item.source, raw)

@@ -170,6 +170,9 @@ class EventReport(BaseModel):
     """Who may come, as it states it: "21+", "all ages"."""
     genres: list[Genre] = []
     """The styles it files the show under."""
+    gone: bool = False
+    """True when its raw item went missing from a complete fetch of its source: it no
+    longer backs the event (carpenter.vanish)."""
 
 
 class EventData(NodeData):
@@ -250,6 +253,9 @@ class RawDataData(NodeData):
     """SHA-256 of the canonical JSON of ``payload``: equal hashes mean nothing changed."""
     processed: bool = False
     """False until the carpenter has turned this item into the graph."""
+    gone_at: Timestamp | None = None
+    """When a complete fetch of its source, covering its day, no longer listed it; null
+    while it is listed (ingest.vanish)."""
     first_seen: Timestamp
     """When an ingest run first stored this item."""
     last_seen: Timestamp
@@ -290,6 +296,8 @@ class SourceStats(BaseModel):
     """Items deliberately left out (not a show, out of range)."""
     errors: int = 0
     """Items that could not be used."""
+    gone: int = 0
+    """Stored items a complete fetch no longer listed, taken for gone (ingest.vanish)."""
     seconds: float = 0.0
     """Time the source took."""
     error: str | None = None

@@ -54,6 +54,7 @@ from graph.locks import source_locks
 from graph.models import Node
 from graph.schemas import FetchStats, SourceStats, natural_key
 from graph.store import chunked
+from ingest import vanish
 from ingest.console import QuietReporter, Reporter
 from ingest.fetch import FetchError, HttpFetcher, Pages, Validators, human_size, one_line
 from ingest.items import BadItem, Item, ResponseError
@@ -305,6 +306,9 @@ def _run(
                     source.name, f"fetched {len(entries)} items in {fetched.seconds:.1f} s"
                 )
                 _store(source, entries, log, reporter)
+                if fetched.complete and source.whole_window:
+                    # Only a whole window, read whole, tells what has gone.
+                    vanish.retract(source.name, entries, log)
             _keep_fetch_facts(log.stats[source.name], fetched, reporter, source)
         except (FetchError, ResponseError) as error:
             _fail(log, reporter, source, str(error))
@@ -586,7 +590,7 @@ def _compare(
         node = existing.get(key)
         if node is None:
             fresh.append((item, _raw_data(source, item, digest, now)))
-        elif node.data.get("content_hash") != digest:
+        elif node.data.get("content_hash") != digest or vanish.returned(node):
             old, first_seen = node.data.get("payload"), node.data["first_seen"]
             node.data.update(_raw_data(source, item, digest, now), first_seen=first_seen)
             changed.append((node, old, item))
@@ -606,6 +610,7 @@ def _raw_data(source: Source, item: Item, digest: str, now: dt.datetime) -> dict
         **_facts(source, item),
         "content_hash": digest,
         "processed": False,
+        "gone_at": None,  # listed: not gone (again)
         "first_seen": now,
         "last_seen": now,
     }

@@ -109,5 +109,5 @@ def test_a_venue_correction_survives_the_next_run(show, store_raw):
 
 
 def test_only_the_fields_of_the_label_can_be_corrected(show):
-    with pytest.raises(GraphError, match="day cannot be corrected"):
-        overrides.set_fields([show], {"day": "2026-12-13"}, by="operator")
+    with pytest.raises(GraphError, match="venue_id cannot be corrected"):
+        overrides.set_fields([show], {"venue_id": "elsewhere"}, by="operator")
