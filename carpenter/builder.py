@@ -92,12 +92,20 @@ class EventBatch:
     by_raw: dict[str, EventWork] = field(default_factory=dict)
     left_from: dict[str, EventWork] = field(default_factory=dict)
     wanted: set[str] = field(default_factory=set)
+    # The works at each venue on each day (carpenter.shows.day_prefix): the events a
+    # listing of the same show at another time may belong to, found without a scan.
+    by_day: dict[str, list[EventWork]] = field(default_factory=dict)
 
     def add(self, work: EventWork) -> None:
         self.works.append(work)
         self.by_key[work.key] = work
+        self.on_day(work)
         for raw_id in work.data["reports"]:
             self.by_raw[raw_id] = work
+
+    def on_day(self, work: EventWork) -> None:
+        day = shows.day_prefix(work.data["venue_id"], work.data["day"])
+        self.by_day.setdefault(day, []).append(work)
 
 
 class Builder:
@@ -337,6 +345,7 @@ class Builder:
                 mine.data.update(venue_id=item.venue.pk, day=show.day, start_time=show.start_time)
                 mine.venue = item.venue
                 batch.by_key[key] = target = mine
+                batch.on_day(mine)
             else:
                 target = self._same_show(item, batch)
             if target is None:
@@ -355,9 +364,10 @@ class Builder:
         show = item.show
         lineup = [artist.data["slug"] for artist in item.artists]
         prefix = shows.day_prefix(item.venue.pk, show.day)
-        for key, work in list(batch.by_key.items()):
-            if not key.startswith(prefix) or work.empty:
-                continue
+        for work in batch.by_day.get(prefix, ()):
+            key = work.key
+            if work.empty or not key.startswith(prefix) or batch.by_key.get(key) is not work:
+                continue  # left empty, or moved away since
             why = shows.same_show(work.data, item.source, show.title, show.start_time, lineup)
             if why is None:
                 continue

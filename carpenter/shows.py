@@ -21,7 +21,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
+from django.db.models.functions import Collate
 from rapidfuzz import fuzz
 
 from carpenter import events as ev
@@ -44,14 +46,34 @@ def day_prefix(venue_id: str, day: str) -> str:
 def load_same_days(slots: Iterable[tuple[str, str]]) -> list[Node]:
     """Return the events at these (venue id, day) pairs, locked like the builder's.
 
-    One query per chunk of pairs, whatever the number of events they hold.
+    One key range per venue (its first to its last day in the batch), a query per 50
+    venues: the (label, key) index finds them, and the ORM builds a small statement.
+    Events of days in between that are not wanted are dropped here.
     """
+    wanted = set(slots)
+    spans: dict[str, tuple[str, str]] = {}
+    for venue_id, day in wanted:
+        first, last = spans.get(venue_id, (day, day))
+        spans[venue_id] = (min(first, day), max(last, day))
+    events = Node.objects.select_for_update().filter(label="event")
+    if connection.vendor == "postgresql":
+        # Compared byte by byte: a locale's collation may skip the separators.
+        events = events.alias(bytewise=Collate("key", "C"))
+        field = "bytewise"
+    else:
+        field = "key"  # SQLite and libSQL compare text bytewise already
     found: list[Node] = []
-    for chunk in chunked(sorted(set(slots)), 200):
+    for chunk in chunked(sorted(spans.items()), 50):
         where = Q()
-        for venue_id, day in chunk:
-            where |= Q(key__startswith=day_prefix(venue_id, day))
-        found += Node.objects.select_for_update().filter(where, label="event").order_by("pk")
+        for venue_id, (first, last) in chunk:
+            start, end = day_prefix(venue_id, first), day_prefix(venue_id, last)
+            end = end[:-1] + chr(ord(end[-1]) + 1)  # just past the last day's keys
+            where |= Q(**{f"{field}__gte": start, f"{field}__lt": end})
+        found += (
+            e
+            for e in events.filter(where).order_by("pk")
+            if (e.data["venue_id"], e.data["day"]) in wanted
+        )
     return found
 
 

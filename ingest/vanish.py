@@ -20,6 +20,7 @@ from django.utils import timezone
 from graph.audit import UPDATE, RunLog
 from graph.labels import Label
 from graph.models import Node
+from graph.schemas import natural_key
 from graph.store import chunked
 from ingest.items import BadItem, Item
 
@@ -43,18 +44,17 @@ def retract(source_name: str, entries: list[Item | BadItem], log: RunLog) -> int
     if not days:
         return 0  # an empty answer says nothing of which days it covers
     first, last = min(days), max(days)
-    listed = {e.external_id for e in entries if e.external_id}
+    prefix = natural_key(Label.RAW_DATA, {"source": source_name, "external_id": ""})
+    listed = {prefix + e.external_id for e in entries if e.external_id}
+    # Keys and flags only: the window's payloads are not read to find the few missing.
     window = Node.objects.filter(
         label=Label.RAW_DATA,
-        key__startswith=f"{source_name}|",
+        key__startswith=prefix,
         data__day__gte=first,
         data__day__lte=last,
-    ).order_by("pk")
-    missing = [
-        node
-        for node in window
-        if node.data["external_id"] not in listed and not node.data.get("gone_at")
-    ]
+    ).values_list("pk", "key", "data__gone_at")
+    wanted = [pk for pk, key, gone_at in window if key not in listed and not gone_at]
+    missing = [n for chunk in chunked(wanted) for n in Node.objects.filter(pk__in=chunk)]
     now = timezone.now()
     reason = GONE.format(first=first, last=last)
     for batch in chunked(missing):
