@@ -530,14 +530,16 @@ def _store_batch(
             reason=_cuts(item),
         )
     for node, old, item in changed:
+        changes = payload_diff(old, item.payload)
         log.add(
             UPDATE,
             source.name,
             _summary(node),
             target=node,
             external_id=item.external_id,
-            diff=payload_diff(old, item.payload),
-            reason=_cuts(item),
+            diff=changes,
+            # The same content stored again: an item gone that is listed again.
+            reason=_cuts(item) or (None if changes else vanish.BACK),
         )
     if unchanged:
         log.tally(source.name, NOOP, len(unchanged))

@@ -25,6 +25,7 @@ from graph.store import chunked
 from ingest.items import BadItem, Item
 
 GONE = "missing from a complete fetch of the days {first} to {last}: taken for gone"
+BACK = "listed again after it had gone"
 
 
 def returned(node: Node) -> bool:

@@ -85,6 +85,8 @@ def test_an_item_that_comes_back_restores_its_event(tmp_path, feed):
     assert event_of("generated000001").data["status"] == "cancelled"
     outcome = ingest(["blue_moon"], from_path=write_feed(tmp_path / "again.json", feed))
     assert outcome.log.stats["blue_moon"].updated == 1  # listed again
+    (back,) = [r for r in outcome.run.neighbours("has_record") if r.data.get("reason")]
+    assert back.data["reason"] == "listed again after it had gone"
     assert raw("generated000001").data["gone_at"] is None
     assert carpenter(["blue_moon"], since="2000-01-01").ok
     assert event_of("generated000001").data["status"] == "scheduled"
