@@ -373,8 +373,10 @@ class Builder:
                 continue
             work.same_show[item.raw.pk] = why
             timed = ev.event_key(item.venue.pk, show.day, show.start_time)
-            if work.data["start_time"] is None and timed not in batch.by_key:
-                # A time to be announced is announced: the event takes the slot.
+            if shows.takes_slot(work.data, item.source, show.start_time) and (
+                timed not in batch.by_key
+            ):
+                # A time announced, or given by a source ranked higher: the event moves.
                 del batch.by_key[key]
                 work.data["start_time"] = show.start_time
                 batch.by_key[timed] = work

@@ -11,6 +11,9 @@ its venue that day when:
 - the event holds no report of the same source: a source that lists two shows that day
   means two shows (an early and a late one).
 
+The event keeps its slot, unless it had no time or the joining source outranks every
+report it has (``takes_slot``): then it moves to that source's time.
+
 An early and a late show with different lineups therefore stay two. Each such merge
 is recorded with its reason on the event's carpenter record.
 """
@@ -101,6 +104,20 @@ def same_show(data: dict[str, Any], source: str, title: str, time: str | None, l
     if agreement >= TITLE_AGREES:
         return f"the same show: titles agree ({agreement:.0f}/100), {when}"
     return None
+
+
+def takes_slot(data: dict[str, Any], source: str, time: str | None) -> bool:
+    """Whether the event of ``data`` moves to the time a joining show of ``source`` gives.
+
+    It does when it had no time (a time to be announced is announced), or when the
+    source outranks every report it has (the venue's own show time over a listing's
+    doors), as its other fields follow the highest-ranked source.
+    """
+    if time is None:
+        return False
+    if data.get("start_time") is None:
+        return True
+    return ev.rank(source) < min(ev.rank(r["source"]) for r in data["reports"].values())
 
 
 def _plain(title: str) -> str:

@@ -52,6 +52,18 @@ def test_a_time_to_be_announced_and_a_timed_listing_make_one_event(store_raw, li
     assert [(e.pk, e.data["start_time"]) for e in events()] == [(event.pk, "21:00")]
 
 
+def test_the_highest_ranked_sources_time_wins_whatever_the_order(store_raw, listings):
+    # The listing (doors, 20:00) is read first; the venue's own site (21:00) outranks it.
+    store_raw("listings", [listing("L1", "Dead Bars", "2026-12-12", "20:00")])
+    assert run("listings").ok
+    store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars w/ Tacocat", "2026-12-12T21:00")])
+    assert run("blue_moon").ok
+    (event,) = events()
+    assert event.data["start_time"] == "21:00"
+    assert run("blue_moon", "listings", process_all=True).ok
+    assert [(e.pk, e.data["start_time"]) for e in events()] == [(event.pk, "21:00")]
+
+
 def test_titles_agree_when_a_listing_names_no_lineup(store_raw, listings):
     store_raw("blue_moon", [blue_moon_item("a1", "Sunday Soul Revue", "2026-12-13T19:00")])
     store_raw("listings", [listing("L1", "SUNDAY SOUL REVUE!", "2026-12-13", "20:00")])
