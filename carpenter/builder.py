@@ -364,13 +364,17 @@ class Builder:
         show = item.show
         lineup = [artist.data["slug"] for artist in item.artists]
         prefix = shows.day_prefix(item.venue.pk, show.day)
+        fits = []
         for work in batch.by_day.get(prefix, ()):
             key = work.key
             if work.empty or not key.startswith(prefix) or batch.by_key.get(key) is not work:
                 continue  # left empty, or moved away since
             why = shows.same_show(work.data, item.source, show.title, show.start_time, lineup)
-            if why is None:
-                continue
+            if why is not None:
+                fits.append((shows.apart(work.data["start_time"], show.start_time), work, why))
+        if fits:
+            _, work, why = min(fits, key=lambda fit: fit[0])  # the nearest in time
+            key = work.key
             work.same_show[item.raw.pk] = why
             timed = ev.event_key(item.venue.pk, show.day, show.start_time)
             if shows.takes_slot(work.data, item.source, show.start_time) and (

@@ -89,7 +89,7 @@ def same_show(data: dict[str, Any], source: str, title: str, time: str | None, l
     if not reports or any(r["source"] == source for r in reports):
         return None
     theirs = data.get("start_time")
-    if theirs and time and abs(_minutes(theirs) - _minutes(time)) > MAX_APART:
+    if apart(theirs, time) > MAX_APART:
         return None
     when = f"times {theirs or 'TBA'} and {time or 'TBA'}"
     billed = ev.billing(data)
@@ -118,6 +118,13 @@ def takes_slot(data: dict[str, Any], source: str, time: str | None) -> bool:
     if data.get("start_time") is None:
         return True
     return ev.rank(source) < min(ev.rank(r["source"]) for r in data["reports"].values())
+
+
+def apart(one: str | None, other: str | None) -> int:
+    """Return how many minutes apart two start times are (0 when one is unknown)."""
+    if not one or not other:
+        return 0
+    return abs(_minutes(one) - _minutes(other))
 
 
 def _plain(title: str) -> str:

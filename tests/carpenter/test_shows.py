@@ -90,6 +90,23 @@ def test_an_early_and_a_late_show_with_different_lineups_stay_two(store_raw, lis
     assert early.data["sources"] == ["blue_moon"]
 
 
+def test_a_listing_joins_the_nearest_of_two_shows_it_fits(store_raw, listings):
+    store_raw(
+        "blue_moon",
+        [
+            blue_moon_item("a1", "Early Show: Dead Bars", "2026-12-12T18:00"),
+            blue_moon_item("a2", "Late Show: Dead Bars", "2026-12-12T20:00"),
+        ],
+    )
+    store_raw("listings", [listing("L1", "Dead Bars", "2026-12-12", "19:30")])
+    assert run("blue_moon", "listings").ok
+    early, late = events()
+    assert (early.data["sources"], late.data["sources"]) == (
+        ["blue_moon"],
+        ["blue_moon", "listings"],
+    )
+
+
 def test_one_source_listing_two_shows_that_day_means_two_shows(store_raw):
     store_raw(
         "blue_moon",
