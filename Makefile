@@ -58,6 +58,7 @@ BENCHMARKS += bench/sources.py
 BENCHMARKS += bench/ops.py
 BENCHMARKS += bench/engines.py
 BENCHMARKS += bench/public.py
+BENCHMARKS += bench/artists.py
 bench: $(VENV)/.dev .env
 	@for script in $(BENCHMARKS); do echo "== $$script"; $(PY) $$script || exit 1; done
 

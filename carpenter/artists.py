@@ -14,86 +14,204 @@ from functools import lru_cache
 from django.utils.text import slugify
 
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
+_HOLIDAY = (
+    r"(?:christmas|xmas|new year'?s|nye|boxing day|halloween|thanksgiving|valentine'?s|"
+    r"st\.? patrick'?s|mardi gras|cinco de mayo|holiday)\b"
+)
+_GENRE = r"(?:jazz|blues|soul|funk|folk|rock|punk|metal|hip-hop|bluegrass|country|cuban|latin)"
 
 # A title is cut into segments at ": " and at a spaced dash (" - ", " – "); a segment
 # that frames the evening ("Early Show", "Ugly Sweater Punk Night", "Album Release
 # Show", "21+") is dropped, the others hold the names.
-_SEGMENTS = re.compile(r":\s+|\s+[-–—]\s+")
+_SEGMENTS = re.compile(r":\s+|\s+[-–—]+\s+")
 _FRAMING = re.compile(
     rf"^{_WEEKDAY}\b|\b(?:show|night|party|brawl|matinee|fest|festival|presents|series|"
-    r"hour|revue|tour|celebration|benefit|release|showcase|residency)$",
+    r"hour|revue|tour|celebration|benefit|release|showcase|residency|bash|kickoff|"
+    r"spectacular|edition|anniversary|birthday|reunion|finale|homecoming|weekend|"
+    r"(?:night|show)\s+(?:one|two|three|\d+))$"
+    r"|\b(?:farewell|anniversary|reunion|tribute|songs of|music of|live on kexp|"
+    r"in concert|sold out|all ages|gathering|\d+\+)\b"
+    rf"|^{_HOLIDAY}|^{_GENRE}\s+(?:in|at|on|under)\b"
+    r"|\b(?:theat(?:er|re)|tavern|lounge|hall|abbey|ballroom)$",
     re.IGNORECASE,
 )
-# Between names: "w/", "with", "feat.", "ft.", "featuring", and "/", "+", ",", "|", ";".
+# The last segment names the night, not a band, only when it says so plainly ("Dead
+# Bars - Farewell Show", "Neon Harbor: The Afterglow Tour"): "... / Ouija Party" ends
+# in a band, so "party" alone is not enough there.
+_FRAMING_LAST = re.compile(
+    r"\b(?:show|night|tour|release|anniversary|celebration|kickoff|spectacular|edition|"
+    r"birthday|bash|residency|finale|homecoming|(?:release|listening|dance|birthday|launch|"
+    r"holiday)\s+party|(?:night|show)\s+(?:one|two|three|\d+))$"
+    r"|\b(?:farewell|anniversary|reunion|tribute|songs of|music of)\b|^\d+\+$"
+    r"|\b(?:last|final|first)\s+show\b"
+    rf"|^{_HOLIDAY}|\bchristmas$",
+    re.IGNORECASE,
+)
+# Framing said before the names without a colon: "An Evening with X", "KEXP presents X".
+_PREFIX = re.compile(
+    r"^(?:an?\s+(?:evening|night|afternoon)\s+with|(?:[\w'.&]+\s+){0,4}presents?:?"
+    r"|live on kexp|in concert)\s+",
+    re.IGNORECASE,
+)
+# Aggregators append the venue: "Lila Moth at Neumos", "Static Bloom @ High Dive".
+_AT_WORDS = re.compile(
+    r"(?:tavern|lounge|hall|theat(?:er|re)|club|room|ballroom|crocodile|neumo'?s|barboza|"
+    r"hen|dive|byrne|moon|monster|skylark|showbox|paramount|moore|cafe|bar)$",
+    re.IGNORECASE,
+)
+# Notes in brackets say how or why they play, never who: "(DJ set)", "(acoustic)",
+# "(full band)", "(album release)", "[SOLD OUT]", "(of The Shins)".
+_BRACKETED = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\]|\*[^*]+\*)")
+# Between names: "w/", "with", "feat.", "ft.", "featuring", and "/", "+", ",", "|", ";",
+# and the short guest markers after them ("w/ s.g.", "with special guests").
 # "/" and "+" need a space on one side at least: "AC/DC" and "Blink+182" are names.
+_GUEST = r"(?:(?:very\s+)?special\s+guests?|s\.\s?g\.?|sg)\s*:?"
 _SEPARATORS = re.compile(
-    r"\s+(?:w/|with|feat\.?|ft\.?|featuring|special guests?|support from)\s+"
-    r"|\s*w/\s*|\s+[/+]\s*|\s*[/+]\s+|\s*[|;,]\s*",
+    rf"\s+(?:(?:w/|with|and)\s*{_GUEST}|w/|with|feat\.?|ft\.?|featuring|{_GUEST}|"
+    r"support from|supported by|opening|openers?:?)\s+"
+    r"|\s*w/\s*|\s+[/+]\s*|\s*[/+]\s+|\s*,\s*(?:&|and)\s+|\s*[|;,]\s*",
     re.IGNORECASE,
 )
 # Words that are about the evening, not part of a name; a part made only of them is
 # not a performer ("and more", "special guests", "more TBA").
 _FILLER_WORDS = frozenset(
     "and & more many others other friends guest guests special surprise very plus tba tbd "
-    "to be announced".split()
+    "to be announced s.g. sg".split()
 )
 _NOT_A_NAME = re.compile(
     r"^(?:host\s.*|hosted by\s.*|doors?\b.*|\$\d.*|free|no cover|\d+\+|all ages|sold out|"
-    r"cancell?ed|postponed)$",
+    r"cancell?ed|postponed|closed|open\s+\d.*)$",
     re.IGNORECASE,
 )
-# Trailing framing on a name: "Dead Bars and guests", "X (album release)", "X (21+)".
+# Trailing framing on a name: "Dead Bars and guests", "X (album release)", "X 21+".
 _TRAILING = re.compile(
     r"\s+(?:and|&)\s+(?:more|many more|friends|guests|special guests)$"
-    r"|\s*\((?:[^)]*(?:release|tour|show|night|21\+|all ages|sold out|cancell?ed)[^)]*)\)$",
+    r"|\s+(?:nye|new year'?s eve)(?:\s+\d{4})?$"
+    r"|\s+(?:\d+\+|all ages)$",
     re.IGNORECASE,
 )
-_LEADING = re.compile(r"^(?:and|&)\s+", re.IGNORECASE)
+_LEADING = re.compile(
+    r"^(?:(?:and|&|w/|with|feat\.?|ft\.?|featuring|(?:very\s+)?special\s+guests?:?|sg:?)\s+"
+    r"|s\.\s?g\.:?\s*)+",
+    re.IGNORECASE,
+)
 # A part that names the event itself: "Sunday Jazz Jam", "Midnight Toast", "Happy Hour".
 # Narrow on purpose: "Ouija Party" and "Pearl Jam" are bands.
 _EVENT_NAME = re.compile(
     rf"^{_WEEKDAY}\b|\b{_WEEKDAY}$|\b(?:jazz|blues|bluegrass|funk|soul|open)\s+jam$"
     r"|\bjam session$|\b(?:afterparty|after party|happy hour|matinee|toast|showcase|festival|"
     r"benefit|fundraiser|celebration|brawl|revue|dance party|listening party|release party|"
-    r"release show)$"
-    r"|\b(?:karaoke|open mic|trivia|tribute)\b",
+    r"release show|farewell show|anniversary show|tour kickoff|(?:night|show)\s+(?:one|two|"
+    r"three|\d+))$"
+    rf"|\b{_GENRE}\s+(?:show|night)$"
+    r"|\b(?:session|brunch|swap|hoedown|hootenanny|edition|bash|nite|night|tour)$"
+    rf"|^{_HOLIDAY}|\b(?:karaoke|open mic|trivia|tribute|farewell|anniversary|comedy)\b"
+    r"|^(?:the\s+)?(?:songs|music)\s+of\b|^a\s+tribute\b",
     re.IGNORECASE,
 )
 # "A & B", "A and B": one name unless both sides are known artists.
 _JOINED = re.compile(r"\s+(?:&|and)\s+", re.IGNORECASE)
+_THE = re.compile(r"^the\s", re.IGNORECASE)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
+Known = Callable[[str], bool]
 
-def extract_artists(title: str, is_known: Callable[[str], bool] = lambda slug: False) -> list[str]:
+
+def extract_artists(
+    title: str, is_known: Known = lambda slug: False, is_one: Known | None = None
+) -> list[str]:
     """Return the performers a show's title names, in order, without repeats.
 
-    ``is_known(slug)`` tells whether an artist already exists: "A & B" is split into
-    "A" and "B" only when both are known, since "Kate & the Dreamers" is one band.
+    ``is_known(slug)`` tells whether an artist already exists, ``is_one(slug)``
+    (default: the same) whether a joined name ("Simon & Garfunkel") is one known
+    artist. "A & B" stays whole when it is one known artist; else it is split into
+    "A" and "B" when both are known, or when it ends a comma list ("X, A & B": the
+    "&" joins the list), since "Kate & the Dreamers" alone is one band.
     """
+    is_one = is_one or is_known
     names: list[str] = []
-    for part in _SEPARATORS.split(_lineup(title.translate(_QUOTES))):
-        part = _LEADING.sub("", _TRAILING.sub("", part.strip(" .-–—")).strip(" .-–—"))
-        if not part or _is_filler(part) or _EVENT_NAME.search(part):
+    lineup = _lineup(_without_venue(_BRACKETED.sub("", title.translate(_QUOTES)).strip()))
+    parts = _SEPARATORS.split(lineup)
+    tail = _list_tail(lineup, parts)
+    for index, raw in enumerate(parts):
+        part = _clean(raw)
+        if not part or _is_filler(part):
             continue
-        pieces = _JOINED.split(part)
-        # Ask about every piece (no short cut): a caller may be noting what to look up.
-        known = [is_known(artist_slug(p)) for p in pieces]
-        if len(pieces) > 1 and all(known):
-            names.extend(pieces)
-        else:
-            names.append(part)
-    return _unique(n for n in names if artist_slug(n))
+        # A known artist is never framing: "Three Dog Night" is a band.
+        if _EVENT_NAME.search(part) and not is_one(artist_slug(part)):
+            continue
+        names.extend(_split_joined(part, is_known, is_one, list_tail=index == tail))
+    return _unique(n for n in (_clean(n) for n in names) if artist_slug(n))
+
+
+def _without_venue(title: str) -> str:
+    """Drop the venue an aggregator appends ("Lila Moth at Neumos")."""
+    at = title.find(" @ ")
+    if at > 0:
+        return title[:at]
+    words = title.split(" at ")
+    if len(words) > 1 and _AT_WORDS.search(words[-1].strip()):
+        return " at ".join(words[:-1])
+    return title
+
+
+def _clean(part: str) -> str:
+    part = part.strip(" .-–—")
+    part = _LEADING.sub("", _TRAILING.sub("", part).strip(" .-–—"))
+    return part.strip(" .-–—")
+
+
+def _list_tail(lineup: str, parts: list[str]) -> int | None:
+    """Return the index of the part that ends a comma list ("X, A & B"), if any."""
+    if len(parts) < 2:
+        return None
+    # The last part of a list: its "&" is the list's own "and".
+    for index in range(len(parts) - 1, -1, -1):
+        if parts[index] and parts[index].strip():
+            return index
+    return None
+
+
+def _split_joined(part: str, is_known: Known, is_one: Known, *, list_tail: bool) -> list[str]:
+    joints = list(_JOINED.finditer(part))
+    if not joints:
+        return [part]
+    pieces = _JOINED.split(part)
+    # Ask about every candidate (no short cut): a caller may be noting what to look up.
+    whole = is_one(artist_slug(part))
+    known = [is_known(artist_slug(p)) for p in pieces]
+    sides = [(part[: j.start()], part[j.end() :]) for j in joints]
+    known_sides = [(is_known(artist_slug(a)), is_known(artist_slug(b))) for a, b in sides]
+    if whole:
+        return [part]
+    if all(known):
+        return pieces
+    for (left, right), (left_known, right_known) in zip(sides, known_sides, strict=True):
+        if left_known and right_known:
+            return [left, right]
+    if list_tail:
+        # "Mudhoney, Hazel & The Pearls & Tacocat": the list's "&" is the last one
+        # not followed by "The ..." ("X & the Ys" is how bands are named).
+        for left, right in reversed(sides):
+            if not _THE.match(right):
+                return [left, right]
+        if len(sides) > 1:  # "Bobby Ray & the Stetsons & The Moss Piglets"
+            return list(sides[-1])
+    return [part]
 
 
 def _lineup(title: str) -> str:
     """Return the part of a title that names performers, framing segments dropped.
 
-    The last segment always stays (its parts are sifted one by one): it usually is
-    the lineup, and "... / Ouija Party" ends in a band, not in framing.
+    The last segment stays unless it plainly frames the night ("- Farewell Show"):
+    it usually is the lineup, and "... / Ouija Party" ends in a band.
     """
     segments = [s.strip() for s in _SEGMENTS.split(title.strip()) if s.strip()]
     kept = [s for s in segments[:-1] if not (_FRAMING.search(s) or _is_filler(s))]
-    return " / ".join([*kept, *segments[-1:]])
+    last = segments[-1:]
+    if kept and last and _FRAMING_LAST.search(last[0]) and not _SEPARATORS.search(last[0]):
+        last = []
+    return _PREFIX.sub("", " / ".join([*kept, *last]))
 
 
 def _is_filler(text: str) -> bool:

@@ -23,7 +23,8 @@ from typing import Any
 from django.db.models import Q
 
 from carpenter import events as ev
-from carpenter import skips
+from carpenter import overrides, shows, skips, vanish
+from carpenter.aliases import Aliases
 from carpenter.artists import artist_slug, extract_artists
 from carpenter.venues import VenueIndex, learn, new_venue_data, venue_slug
 from graph import search
@@ -60,6 +61,8 @@ class EventWork:
     joined, left: raw items that started or stopped describing it in this batch (the
         ones that left with why).
     touched_by: the source and raw item of the last change, for its record.
+    same_show: raw items that joined it at another start time, with why
+        (``carpenter.shows``), for its record.
     """
 
     data: dict[str, Any]
@@ -69,6 +72,7 @@ class EventWork:
     joined: list[Node] = field(default_factory=list)
     left: dict[str, str] = field(default_factory=dict)
     touched_by: tuple[str, Node] | None = None
+    same_show: dict[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -88,12 +92,20 @@ class EventBatch:
     by_raw: dict[str, EventWork] = field(default_factory=dict)
     left_from: dict[str, EventWork] = field(default_factory=dict)
     wanted: set[str] = field(default_factory=set)
+    # The works at each venue on each day (carpenter.shows.day_prefix): the events a
+    # listing of the same show at another time may belong to, found without a scan.
+    by_day: dict[str, list[EventWork]] = field(default_factory=dict)
 
     def add(self, work: EventWork) -> None:
         self.works.append(work)
         self.by_key[work.key] = work
+        self.on_day(work)
         for raw_id in work.data["reports"]:
             self.by_raw[raw_id] = work
+
+    def on_day(self, work: EventWork) -> None:
+        day = shows.day_prefix(work.data["venue_id"], work.data["day"])
+        self.by_day.setdefault(day, []).append(work)
 
 
 class Builder:
@@ -107,6 +119,8 @@ class Builder:
         """Forget what is held in memory (after a batch rolled back, it may be gone)."""
         self.venues = VenueIndex.load()
         self.artists: dict[str, Node] = {}
+        # Operators' artist merges and splits: what a name a title gives means.
+        self.aliases = Aliases.load()
         # What each way a source describes a venue resolved to, for this run.
         self.resolved: dict[VenueFacts, Node] = {}
 
@@ -179,7 +193,7 @@ class Builder:
             self._record(CREATE, "venue", (item.source, item.raw), venue, venue.data["name"])
             self.venues.add(venue)
         else:
-            learnt = learn(venue, facts)
+            learnt = overrides.apply(learn(venue, facts))  # operators' corrections stand
             if learnt != venue.data:
                 old, venue.data = venue.data, learnt
                 Node.objects.bulk_update_data([venue])
@@ -215,6 +229,7 @@ class Builder:
             for name in names:
                 spelled.setdefault(artist_slug(name), name.strip())
         wanted |= spelled.keys()
+        wanted |= {slug for name in list(wanted) for slug in self.aliases.resolve(name)}
         self.artists.update(Node.objects.by_keys("artist", wanted - self.artists.keys()))
 
         # Every name the batch gives counts as known, whatever the order of its items.
@@ -223,16 +238,21 @@ class Builder:
         for item in items:
             names = item.show.artists
             if names is None:
+                # A joined name stored as one artist stays one (is_one): a later run
+                # never re-splits what an earlier one made.
                 names = extract_artists(
-                    item.show.title, lambda s: s in self.artists or s in spelled
+                    item.show.title,
+                    lambda s: s in self.artists or s in spelled or s in self.aliases,
+                    lambda s: s in self.artists or self.aliases.means_one(s),
                 )[:MAX_LINEUP]  # the bound on a lineup (graph.bounds), as a source's list
             slugs = []
             for name in names:
-                slug = artist_slug(name)
-                if not slug:
-                    continue
-                slugs.append(slug)
-                if slug not in self.artists and slug not in new:
+                for slug in self.aliases.resolve(artist_slug(name)):
+                    if not slug:
+                        continue
+                    slugs.append(slug)
+                    if slug in self.artists or slug in new:
+                        continue
                     # As an item names it whole ("The Dreamers"), not as a piece of
                     # "Kate & the Dreamers".
                     new[slug] = ({"name": spelled.get(slug, name.strip()), "slug": slug}, item)
@@ -255,7 +275,15 @@ class Builder:
             self._leave(batch, item.raw, f"its show moved to {_when(item.show)}")
         for raw, reason in skipped:
             self._leave(batch, raw, f"its item is now skipped: {reason}")
-        for item in items:
+
+        # Items whose slot holds an event go first: a listing of the same show at
+        # another time (doors, TBA) then finds that event to join (carpenter.shows).
+        def slot_free(item: Item) -> bool:
+            return (
+                ev.event_key(item.venue.pk, item.show.day, item.show.start_time) not in batch.by_key
+            )
+
+        for item in sorted(items, key=slot_free):
             self._place(item, batch)
         self._write_events(batch.works)
 
@@ -270,9 +298,10 @@ class Builder:
             .order_by("source_id")
         )
         previous = {edge.source_id: edge.source for edge in made}
-        keys = [ev.event_key(i.venue.pk, i.show.day, i.show.start_time) for i in items]
-        at_slots = Node.objects.select_for_update().order_by("pk").by_keys("event", keys)
-        events = {**previous, **{node.pk: node for node in at_slots.values()}}
+        # Every event at the items' venues on their days: those at their slots, and
+        # those the same show may be listed at with another time (carpenter.shows).
+        same_days = shows.load_same_days((i.venue.pk, i.show.day) for i in items)
+        events = {**previous, **{node.pk: node for node in same_days}}
         venues = dict(self.venues.by_id)
         wanted = {e.data["venue_id"] for e in events.values()} - venues.keys()
         venues.update((v.pk, v) for v in Node.objects.filter(pk__in=wanted))
@@ -316,15 +345,47 @@ class Builder:
                 mine.data.update(venue_id=item.venue.pk, day=show.day, start_time=show.start_time)
                 mine.venue = item.venue
                 batch.by_key[key] = target = mine
+                batch.on_day(mine)
             else:
+                target = self._same_show(item, batch)
+            if target is None:
                 target = EventWork(data=ev.new_event(item.venue.pk, show), venue=item.venue)
                 batch.add(target)
         lineup = [artist.data["slug"] for artist in item.artists]
-        target.data["reports"][raw.pk] = ev.report(item.source, show, lineup)
+        gone = vanish.is_gone(raw)  # taken for gone: its report backs nothing
+        target.data["reports"][raw.pk] = ev.report(item.source, show, lineup, gone=gone)
         if target.left.pop(raw.pk, None) is None:
             target.joined.append(raw)
         target.touched_by = (item.source, raw)
         batch.by_raw[raw.pk] = target
+
+    def _same_show(self, item: Item, batch: EventBatch) -> EventWork | None:
+        """Return the event at the item's venue that day that is its show, if any."""
+        show = item.show
+        lineup = [artist.data["slug"] for artist in item.artists]
+        prefix = shows.day_prefix(item.venue.pk, show.day)
+        fits = []
+        for work in batch.by_day.get(prefix, ()):
+            key = work.key
+            if work.empty or not key.startswith(prefix) or batch.by_key.get(key) is not work:
+                continue  # left empty, or moved away since
+            why = shows.same_show(work.data, item.source, show.title, show.start_time, lineup)
+            if why is not None:
+                fits.append((shows.apart(work.data["start_time"], show.start_time), work, why))
+        if fits:
+            _, work, why = min(fits, key=lambda fit: fit[0])  # the nearest in time
+            key = work.key
+            work.same_show[item.raw.pk] = why
+            timed = ev.event_key(item.venue.pk, show.day, show.start_time)
+            if shows.takes_slot(work.data, item.source, show.start_time) and (
+                timed not in batch.by_key
+            ):
+                # A time announced, or given by a source ranked higher: the event moves.
+                del batch.by_key[key]
+                work.data["start_time"] = show.start_time
+                batch.by_key[timed] = work
+            return work
+        return None
 
     def _write_events(self, works: list[EventWork]) -> None:
         for work in works:
@@ -355,11 +416,13 @@ class Builder:
         search.index_events(w.node.pk for w in works if w.node is not None)  # public search
 
         for work in new:
-            self._record(CREATE, "event", work.touched_by, work.node, self._describe(work))
+            why = shows.why(work.same_show)
+            self._record(CREATE, "event", work.touched_by, work.node, self._describe(work), **why)
         for work in changed:
             changes = diff(ev.meaning(work.original), ev.meaning(work.data))
             summary = self._describe(work)
-            self._record(UPDATE, "event", work.touched_by, work.node, summary, diff=changes)
+            why = shows.why(work.same_show)
+            self._record(UPDATE, "event", work.touched_by, work.node, summary, diff=changes, **why)
         for work in gone:
             why = next(reversed(work.left.values()))
             summary = f"{self._describe(work)}: removed, {why}"

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 
+from carpenter import overrides, vanish
 from graph.schemas import KEY_SEPARATOR
 from ingest.items import Show
 
@@ -49,12 +50,14 @@ def event_key(venue_id: str, day: str, start_time: str | None) -> str:
     return KEY_SEPARATOR.join((venue_id, day, start_time or ""))
 
 
-def report(source: str, show: Show, lineup: list[str]) -> dict[str, Any]:
-    """Return what one raw item of ``source`` says about its show."""
+def report(source: str, show: Show, lineup: list[str], *, gone: bool = False) -> dict[str, Any]:
+    """Return what one raw item of ``source`` says about its show (``gone``: its item
+    went missing from a complete fetch, carpenter.vanish)."""
     return {
         "source": source,
         "lineup": lineup,
         "status": show.status,
+        "gone": gone,
         **{field: _stored(getattr(show, field)) for field in MERGED_FIELDS},
     }
 
@@ -76,8 +79,8 @@ def new_event(venue_id: str, show: Show) -> dict[str, Any]:
 
 def resolve(data: dict[str, Any], priority: Callable[[str], int] = rank) -> dict[str, Any]:
     """Return ``data`` with its fields, sources and their owners derived from its reports."""
-    reports = _ranked(data, priority)
-    resolved = {**data, "field_sources": {}}
+    reports = vanish.backing(_ranked(data, priority))
+    resolved = {**data, "field_sources": {}, "status": vanish.status(reports)}
     for field in MERGED_FIELDS:
         for report_ in reports:
             if report_.get(field) not in _EMPTY:
@@ -89,13 +92,21 @@ def resolve(data: dict[str, Any], priority: Callable[[str], int] = rank) -> dict
                 resolved[field] = []
             elif field != "title":  # an event keeps a title while it has none to take
                 resolved[field] = None
-    resolved["sources"] = list(dict.fromkeys(r["source"] for r in reports))
-    return resolved
+    resolved["sources"] = list(dict.fromkeys(r["source"] for r in _ranked(data, priority)))
+    # Operators' corrections stand over the reports, whatever a run derived.
+    return overrides.apply(resolved)
 
 
 def billing(data: dict[str, Any], priority: Callable[[str], int] = rank) -> list[str]:
-    """Return the event's artist slugs in billing order, highest-ranked report first."""
-    return list(dict.fromkeys(slug for r in _ranked(data, priority) for slug in r["lineup"]))
+    """Return the event's artist slugs in billing order, highest-ranked report first.
+
+    An operator's lineup (carpenter.overrides), when there is one, is the lineup.
+    """
+    corrected = overrides.lineup(data)
+    if corrected is not None:
+        return corrected
+    reports = vanish.backing(_ranked(data, priority))
+    return list(dict.fromkeys(slug for r in reports for slug in r["lineup"]))
 
 
 def combine(data: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:

@@ -41,6 +41,42 @@ KNOWN_ALIASES: dict[str, tuple[str, ...]] = {
     "Tractor Tavern": ("The Tractor", "The Tractor Tavern"),
 }
 
+# The table of known venues' neighbourhoods, for fans to filter by: the one place it
+# is kept. A venue takes its neighbourhood from here when it has none; an operator
+# corrects one in the admin (an override, carpenter.overrides), which stands.
+NEIGHBOURHOODS: dict[str, str] = {
+    "Barboza": "Capitol Hill",
+    "Neumos": "Capitol Hill",
+    "Blue Moon Tavern": "University District",
+    "Conor Byrne Pub": "Ballard",
+    "Sunset Tavern": "Ballard",
+    "Tractor Tavern": "Ballard",
+    "Darrell's Tavern": "Shoreline",
+    "High Dive": "Fremont",
+    "Nectar Lounge": "Fremont",
+    "KEXP Gathering Space": "Seattle Center",
+    "Little Red Hen": "Green Lake",
+    "Sea Monster Lounge": "Wallingford",
+    "Skylark Cafe": "West Seattle",
+    "The Royal Room": "Columbia City",
+    "The Crocodile": "Belltown",
+    "The Showbox": "Downtown",
+    "Showbox SoDo": "SoDo",
+    "Paramount Theatre": "Downtown",
+    "Moore Theatre": "Belltown",
+}
+
+
+def neighbourhood(names: Iterable[str]) -> str | None:
+    """Return the neighbourhood of the known venue any of ``names`` is, or None."""
+    wanted = {normalise(n) for n in names}
+    for venue, place in NEIGHBOURHOODS.items():
+        known = {normalise(venue), *(normalise(a) for a in KNOWN_ALIASES.get(venue, ()))}
+        if wanted & known:
+            return place
+    return None
+
+
 # Where a venue is and how to reach it: filled from sources when missing.
 PLACE_FIELDS = ("address", "city", "postal_code", "latitude", "longitude", "url")
 FUZZY_SCORE = 90  # token_sort_ratio, 0-100: "moore theatre" ~ "moore theater" is 92
@@ -194,6 +230,7 @@ def new_venue_data(facts: VenueFacts) -> dict:
         "latitude": facts.latitude,
         "longitude": facts.longitude,
         "url": facts.url,
+        "neighbourhood": neighbourhood([name, *kept]),
     }
 
 
@@ -211,4 +248,8 @@ def learn(venue: Node, facts: VenueFacts) -> dict:
     for field in PLACE_FIELDS:
         if data.get(field) in (None, "") and getattr(facts, field) not in (None, ""):
             data[field] = getattr(facts, field)
+    if not data.get("neighbourhood"):
+        place = neighbourhood([data["name"], *data["aliases"]])
+        if place:
+            data["neighbourhood"] = place
     return data

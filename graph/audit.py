@@ -142,10 +142,17 @@ class RunLog:
         source: str,
         summary: str,
         target: Node | None = None,
+        *,
+        counted: bool = True,
         **fields: Any,
     ) -> None:
-        """Collect one record (diff=, reason=, and the record label's own fields)."""
-        self.tally(source, change_type, kind=fields.get("kind"))
+        """Collect one record (diff=, reason=, and the record label's own fields).
+
+        ``counted=False``: a record that is not one of the items handled (an item a
+        fetch no longer lists is counted as ``gone``, not among the items fetched).
+        """
+        if counted:
+            self.tally(source, change_type, kind=fields.get("kind"))
         data = {"change_type": change_type, "source": source, "summary": summary[:300]}
         data.update((k, v) for k, v in fields.items() if v is not None)
         data["at"] = timezone.now()

@@ -75,6 +75,21 @@ class NodeData(BaseModel):
     natural_key: ClassVar[tuple[str, ...]] = ()
 
 
+class FieldOverride(BaseModel):
+    """An operator's correction of one field: kept in force over what sources say."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    value: Any = None
+    """The value in force."""
+    by: NonEmpty
+    """Who set it (the operator's user name)."""
+    at: Timestamp
+    """When."""
+    was: Any = None
+    """The value before it, as the sources gave it."""
+
+
 class VenueData(NodeData):
     """A place that hosts shows."""
 
@@ -103,6 +118,9 @@ class VenueData(NodeData):
     """The part of the city it is in ("Capitol Hill", "Ballard"), for fans to filter by."""
     hidden: bool = False
     """True hides the venue and its shows from the public listing; nothing is deleted."""
+    overrides: dict[str, FieldOverride] = {}
+    """Operators' corrections by field (name, address, neighbourhood), applied over the
+    sources' values (carpenter.overrides)."""
 
 
 class ArtistData(NodeData):
@@ -117,6 +135,11 @@ class ArtistData(NodeData):
     """The artist's identity across sources: the slug of the normalised name."""
     external_ids: dict[str, str] = {}
     """Ids of this artist at sources that have them, by source (ticketmaster: an id)."""
+    aliases: list[str] | None = None
+    """Slugs of names merged into this artist: titles that give them mean this artist
+    (carpenter.aliases; null, not empty, when none, so the few with some are found)."""
+    splits: dict[str, list[str]] | None = None
+    """Joined names an operator split, by slug: the slugs of the artists they name."""
 
 
 class EventReport(BaseModel):
@@ -152,6 +175,9 @@ class EventReport(BaseModel):
     """Who may come, as it states it: "21+", "all ages"."""
     genres: list[Genre] = []
     """The styles it files the show under."""
+    gone: bool = False
+    """True when its raw item went missing from a complete fetch of its source: it no
+    longer backs the event (carpenter.vanish)."""
 
 
 class EventData(NodeData):
@@ -203,6 +229,9 @@ class EventData(NodeData):
     """What each raw item (by raw_data id) says: the event's ``derived_from`` edges."""
     hidden: bool = False
     """True hides the show from the public listing; nothing is deleted."""
+    overrides: dict[str, FieldOverride] = {}
+    """Operators' corrections by field (title, start_time, lineup, hidden), applied
+    after the fields derived from reports (carpenter.overrides)."""
 
 
 class RawDataData(NodeData):
@@ -229,6 +258,9 @@ class RawDataData(NodeData):
     """SHA-256 of the canonical JSON of ``payload``: equal hashes mean nothing changed."""
     processed: bool = False
     """False until the carpenter has turned this item into the graph."""
+    gone_at: Timestamp | None = None
+    """When a complete fetch of its source, covering its day, no longer listed it; null
+    while it is listed (ingest.vanish)."""
     first_seen: Timestamp
     """When an ingest run first stored this item."""
     last_seen: Timestamp
@@ -269,6 +301,8 @@ class SourceStats(BaseModel):
     """Items deliberately left out (not a show, out of range)."""
     errors: int = 0
     """Items that could not be used."""
+    gone: int = 0
+    """Stored items a complete fetch no longer listed, taken for gone (ingest.vanish)."""
     seconds: float = 0.0
     """Time the source took."""
     error: str | None = None

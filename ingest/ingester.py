@@ -57,6 +57,7 @@ from graph.locks import source_locks
 from graph.models import Node
 from graph.schemas import LAST_SEEN_RESOLUTION, FetchStats, SourceStats, natural_key
 from graph.store import chunked
+from ingest import vanish
 from ingest.console import QuietReporter, Reporter
 from ingest.fetch import FetchError, HttpFetcher, Pages, Validators, human_size, one_line
 from ingest.items import BadItem, Item, ResponseError
@@ -308,6 +309,9 @@ def _run(
                     source.name, f"fetched {len(entries)} items in {fetched.seconds:.1f} s"
                 )
                 _store(source, entries, log, reporter)
+                if fetched.complete and source.whole_window:
+                    # Only a whole window, read whole, tells what has gone.
+                    vanish.retract(source.name, entries, log)
             _keep_fetch_facts(log.stats[source.name], fetched, reporter, source)
         except (FetchError, ResponseError) as error:
             _fail(log, reporter, source, str(error))
@@ -529,14 +533,16 @@ def _store_batch(
             reason=_cuts(item),
         )
     for node, old, item in changed:
+        changes = payload_diff(old, item.payload)
         log.add(
             UPDATE,
             source.name,
             _summary(node),
             target=node,
             external_id=item.external_id,
-            diff=payload_diff(old, item.payload),
-            reason=_cuts(item),
+            diff=changes,
+            # The same content stored again: an item gone that is listed again.
+            reason=_cuts(item) or (None if changes else vanish.BACK),
         )
     if unchanged:
         log.tally(source.name, NOOP, unchanged)
@@ -594,7 +600,8 @@ def _compare(
             fresh.append((item, _raw_data(source, item, digest, now)))
             continue
         pk, facts_then = stored
-        if facts_then["content_hash"] != digest:
+        gone_at = _text(facts_then["gone_at"])
+        if facts_then["content_hash"] != digest or vanish.returned(gone_at):
             to_load[pk] = (item, None)
             continue
         # Bookkeeping only: the item is as it was, so it is not "updated".
@@ -623,7 +630,15 @@ def _text(value: str | None) -> str | None:
     return None if value == "null" else value
 
 
-_COMPARED = ("content_hash", "last_seen", "day", "start_time", "event_name", "venue_name")
+_COMPARED = (
+    "content_hash",
+    "gone_at",
+    "last_seen",
+    "day",
+    "start_time",
+    "event_name",
+    "venue_name",
+)
 
 
 def _stored_facts(wanted: dict[str, Item]) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -669,6 +684,7 @@ def _raw_data(source: Source, item: Item, digest: str, now: dt.datetime) -> dict
         **_facts(source, item),
         "content_hash": digest,
         "processed": False,
+        "gone_at": None,  # listed: not gone (again)
         "first_seen": now,
         "last_seen": now,
     }

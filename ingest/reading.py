@@ -309,6 +309,25 @@ def age_limit(value: Any) -> str | None:
     return f"{match[1]}+" if match else raw[:40]
 
 
+# An age limit said in words: "21+", "21 and over", "18+ only", "All Ages".
+_AGE_IN_TEXT = re.compile(
+    r"(?<![\w$])(?P<age>1[6-9]|2[01])\s*(?:\+|and over\b|& over\b|and up\b)|\ball[- ]ages\b",
+    re.IGNORECASE,
+)
+
+
+def age_in_text(*texts: str | None) -> str | None:
+    """Return the age limit the first of ``texts`` that states one states, or None.
+
+    For formats with no field for it: Seattle titles and blurbs say "21+" or "All Ages".
+    """
+    for value in texts:
+        match = _AGE_IN_TEXT.search(value or "")
+        if match:
+            return f"{match['age']}+" if match["age"] else "all ages"
+    return None
+
+
 CANCELLED, POSTPONED, SCHEDULED = "cancelled", "postponed", "scheduled"
 
 

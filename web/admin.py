@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField
 from django.db.models.functions import Cast, Coalesce
@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from carpenter import overrides
 from graph.expressions import JSONText
 from graph.labels import Label, Relation
 from graph.models import (
@@ -37,7 +38,8 @@ from graph.models import (
     RawData,
     Venue,
 )
-from web import admin_actions
+from graph.store import GraphError
+from web import admin_actions, admin_forms
 from web.admin_display import edges_table, json_block, records_table, status_badge
 from web.dashboard.present import duration_text, node_url, parse_time
 from web.dashboard.queries import RUN_STATUSES, known_sources
@@ -423,6 +425,46 @@ class LabelAdmin(GraphNodeAdmin):
         return {}
 
 
+class CorrectedAdmin(LabelAdmin):
+    """A label operators correct field by field (its schema's form), as overrides.
+
+    The form (``web.admin_forms``) replaces the JSON of ``data``: what is saved is an
+    override per changed field (``carpenter.overrides``), recorded as a carpenter run,
+    so re-processing keeps it; the JSON stays visible, read-only, below.
+    """
+
+    def get_form(self, request: HttpRequest, obj: Node | None = None, **kwargs: Any) -> Any:
+        if obj is not None:
+            kwargs["form"] = admin_forms.form_for(obj.label)
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Node | None = None) -> list:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets
+        held = obj.data.get("overrides") or {}
+        fields: list[str] = []
+        for name in overrides.FIELDS[obj.label]:
+            fields.append(name)
+            if name in held:
+                fields.append(admin_forms.RESTORE + name)
+        corrected = ("Corrections (kept over what sources say)", {"fields": fields})
+        data = ("Data", {"fields": ("pretty_data",)})
+        return [fieldsets[0], corrected, data, *fieldsets[2:]]
+
+    def save_model(self, request: HttpRequest, obj: Node, form: Any, change: bool) -> None:
+        changes, restore = form.corrections()
+        by = request.user.get_username()
+        try:
+            if changes:
+                overrides.set_fields([obj], changes, by=by)
+            if restore:
+                overrides.remove([obj], restore, by=by)
+        except GraphError as error:
+            self.message_user(request, f"Nothing changed: {error}", messages.ERROR)
+        obj.refresh_from_db()
+
+
 def _edge_count(relation: str, direction: str, **target_filter: Any) -> Coalesce:
     """Return a subquery counting a node's edges of ``relation`` (in the same SELECT)."""
     near = "source_id" if direction == "out" else "target_id"
@@ -437,7 +479,7 @@ def _edge_count(relation: str, direction: str, **target_filter: Any) -> Coalesce
 
 
 @admin.register(Venue)
-class VenueAdmin(LabelAdmin):
+class VenueAdmin(CorrectedAdmin):
     list_display = ("venue_name", "city", "upcoming_events", "hidden_flag", "updated_at")
     list_filter = (HiddenFilter,)
     search_keys = ("name", "slug", "city", "address")
@@ -469,7 +511,7 @@ class VenueAdmin(LabelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(LabelAdmin):
+class EventAdmin(CorrectedAdmin):
     list_display = ("day", "time", "title", "venue", "sources", "hidden_flag")
     list_filter = (WhenFilter, HiddenFilter, VenueFilter)
     search_keys = ("title", "description")
@@ -523,6 +565,7 @@ class ArtistAdmin(LabelAdmin):
     list_display = ("artist_name", "events", "updated_at")
     search_keys = ("name", "slug")
     search_help_text = "Name or slug."
+    actions = (admin_actions.merge_artists, admin_actions.split_artist)
 
     def annotations(self) -> dict[str, Any]:
         return {

@@ -1,4 +1,5 @@
-"""What operators do from the admin: hide and unhide, re-process raw data, merge venues.
+"""What operators do from the admin: hide and unhide, re-process raw data, merge venues,
+merge and split artists.
 
 Every action is a POST with the admin's CSRF token (the changelist's action form, or
 the merge confirmation page); nothing here deletes a venue or an event except the
@@ -12,16 +13,14 @@ from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from carpenter import aliases, overrides, service
 from carpenter import merge as merging
-from carpenter import service
-from graph.models import Node
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
@@ -30,15 +29,16 @@ logger = logging.getLogger(__name__)
 
 
 def _set_hidden(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet, hidden: bool):
-    """Set ``hidden`` on the selected nodes that need it, in one statement per batch."""
-    # Read and write in one transaction, the rows locked where the engine can: a
-    # carpenter run writing the same events meanwhile must not be undone.
-    with transaction.atomic():
-        selected = queryset.select_for_update().order_by("pk")
-        changed = [node for node in selected if bool(node.data.get("hidden")) != hidden]
-        for node in changed:
-            node.data["hidden"] = hidden
-        Node.objects.bulk_update_data(changed)
+    """Set ``hidden`` on the selected nodes that need it: an override (carpenter.overrides)."""
+    selected = list(queryset.order_by("pk"))
+    before = {node.pk: bool(node.data.get("hidden")) for node in selected}
+    action = "hide" if hidden else "unhide"
+    stored = overrides.set_fields(
+        selected, {"hidden": hidden}, by=request.user.get_username(), action=action
+    )
+    now = {node.pk: bool(node.data.get("hidden")) for node in stored}
+    # The selected nodes, not the stored ones: the history goes by the admin's model.
+    changed = [node for node in selected if before[node.pk] != now.get(node.pk)]
     word = "Hidden" if hidden else "Shown again"
     for node in changed:
         modeladmin.log_change(request, node, f"{word} in the public listing.")
@@ -132,3 +132,86 @@ def merge(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet) -> H
         "missing_choice": request.POST.get("confirm") == "yes",
     }
     return TemplateResponse(request, "admin/graph/venue/merge_confirm.html", context)
+
+
+@admin.action(description="Merge two artists that are one", permissions=["change"])
+def merge_artists(
+    modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet
+) -> HttpResponse | None:
+    """Ask which of two selected artists to keep, then merge the other into it."""
+    artists = list(queryset[:3])
+    if len(artists) != 2:
+        modeladmin.message_user(request, "Select exactly two artists to merge.", messages.ERROR)
+        return None
+    by_id = {artist.pk: artist for artist in artists}
+    keep_id = request.POST.get("keep")
+    if request.POST.get("confirm") == "yes" and keep_id in by_id:
+        keep = by_id.pop(keep_id)
+        duplicate = next(iter(by_id.values()))
+        return _artist_run(
+            modeladmin,
+            request,
+            lambda: aliases.merge_artists(keep, duplicate, by=request.user.get_username()),
+            f"Merged “{duplicate.display_name}” into “{keep.display_name}”",
+        )
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Merge two artists",
+        "subtitle": None,
+        "artists": artists,
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "missing_choice": request.POST.get("confirm") == "yes",
+    }
+    return TemplateResponse(request, "admin/graph/artist/merge_confirm.html", context)
+
+
+@admin.action(description="Split an artist that is several", permissions=["change"])
+def split_artist(
+    modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet
+) -> HttpResponse | None:
+    """Ask for the names one selected artist really is, then split it into them."""
+    artists = list(queryset[:2])
+    if len(artists) != 1:
+        modeladmin.message_user(request, "Select exactly one artist to split.", messages.ERROR)
+        return None
+    (artist,) = artists
+    names = [line.strip() for line in request.POST.get("names", "").splitlines() if line.strip()]
+    if request.POST.get("confirm") == "yes" and names:
+        return _artist_run(
+            modeladmin,
+            request,
+            lambda: aliases.split_artist(artist, names, by=request.user.get_username()),
+            f"Split “{artist.display_name}” into {', '.join(names)}",
+        )
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Split an artist",
+        "subtitle": None,
+        "artist": artist,
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "missing_names": request.POST.get("confirm") == "yes",
+    }
+    return TemplateResponse(request, "admin/graph/artist/split_form.html", context)
+
+
+def _artist_run(modeladmin: ModelAdmin, request: HttpRequest, work, done: str) -> None:
+    try:
+        run = work()
+    except Exception as error:
+        logger.exception("an artist merge or split failed")
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        modeladmin.message_user(request, f"Nothing changed: {first}", messages.ERROR)
+        return None
+    modeladmin.message_user(
+        request,
+        format_html(
+            '{}: <a href="{}">carpenter run {}</a> recorded it.',
+            done,
+            reverse("dashboard:run", args=[run.pk]),
+            run.pk[:8],
+        ),
+        messages.SUCCESS,
+    )
+    return None

@@ -9,6 +9,7 @@ the carpenter.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
@@ -20,7 +21,7 @@ from django.conf import settings
 from graph import bounds
 from ingest.fetch import FetchError, Pages, Reply, Request, Validators, one_line
 from ingest.items import BadItem, Item, ItemError, ResponseError, Show, VenueFacts, bounded
-from ingest.reading import storable
+from ingest.reading import age_in_text, storable
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SAMPLES_RECORDED_ON = "2026-12-02"
@@ -210,6 +211,9 @@ class Source(ABC):
         except Exception as error:  # one item's surprise must not end the response
             reason = one_line(f"could not be read ({type(error).__name__}: {error})")
             raise ItemError(reason) from None
+        if show.age_limit is None:  # no field for it: the title or blurb may say it
+            stated = age_in_text(show.title, show.description)
+            show = dataclasses.replace(show, age_limit=stated) if stated else show
         show, cuts = bounded(show)
         return Item(external_id, payload, show, cuts)
 

@@ -150,6 +150,10 @@ class Ticketmaster(Source):
             status=show_status(dig(payload, "dates", "status", "code")),
             **_prices(payload.get("priceRanges")),
             genres=_genres(payload.get("classifications")),
+            # "Restricted to the legal age": in Seattle's bars and clubs, 21.
+            age_limit="21+"
+            if dig(payload, "ageRestrictions", "legalAgeEnforced") is True
+            else None,
         )
 
 

@@ -185,14 +185,15 @@ class TestMoves:
 
     def test_a_show_that_moves_onto_another_event_merges_into_it(self, store_raw, listings):
         store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars", "2026-12-12T21:00")])
-        store_raw("listings", [listing("L1", "Dead Bars", "2026-12-12", "21:30")])
+        # More than two hours apart: two shows (carpenter.shows), until...
+        store_raw("listings", [listing("L1", "Dead Bars", "2026-12-12", "23:30")])
         run("blue_moon", "listings")
         assert len(events()) == 2
-        # The venue's site now agrees with the listing: one show at 21:30.
-        store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars", "2026-12-12T21:30")])
+        # ...the venue's site agrees with the listing: one show at 23:30.
+        store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars", "2026-12-12T23:30")])
         run("blue_moon")
         (event,) = events()
-        assert event.data["start_time"] == "21:30"
+        assert event.data["start_time"] == "23:30"
         assert sorted(event.data["sources"]) == ["blue_moon", "listings"]
         assert event.neighbours("derived_from").count() == 2
         removed = [r for r in records("update", "event") if "removed" in r.data["summary"]]

@@ -80,3 +80,18 @@ def test_normalise_and_distance():
     assert normalise("The Crocodile") == normalise("crocodile") == "crocodile"
     assert normalise("Kate & Co.") == "kate and co"
     assert 2200 < metres_between((47.608489, -122.339331), (47.587856, -122.334221)) < 2400
+
+
+def test_known_venues_carry_their_neighbourhood_from_the_one_table(db):
+    """Every venue of the recordings is in the table, so fans can filter by it."""
+    from carpenter.service import carpenter
+    from graph.models import Node
+    from ingest.ingester import ingest
+    from ingest.sources import SOURCES
+
+    ingest([name for name, s in SOURCES.items() if s.venue], samples=True)
+    assert carpenter([name for name, s in SOURCES.items() if s.venue], since="2000-01-01").ok
+    places = {v.data["name"]: v.data["neighbourhood"] for v in Node.objects.labelled("venue")}
+    assert places["Blue Moon Tavern"] == "University District"
+    assert places["Neumos"] == "Capitol Hill"
+    assert None not in places.values(), places

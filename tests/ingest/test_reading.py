@@ -168,3 +168,30 @@ def test_prices_and_currencies():
 def test_an_offset_that_overflows_the_calendar_is_a_bad_item():
     with pytest.raises(ItemError, match="does not parse"):
         reading.day_and_time("9999-12-31T23:59:59-12:00")
+
+
+@pytest.mark.parametrize(
+    ("texts", "age"),
+    [
+        (("Dead Bars w/ Tacocat (21+)", None), "21+"),
+        (("Dead Bars", "$10 at the door. 21+"), "21+"),
+        (("Dead Bars - All Ages", None), "all ages"),
+        (("Dead Bars", "18 and over, ID required"), "18+"),
+        (("Blink+182 tribute", "Tickets $21+ fees"), None),  # a price, not an age
+        (("Dead Bars", None), None),
+    ],
+)
+def test_an_age_limit_said_in_words(texts, age):
+    from ingest.reading import age_in_text
+
+    assert age_in_text(*texts) == age
+
+
+def test_a_title_that_says_21_plus_gives_the_show_its_age_limit():
+    from ingest.sources import get_source
+    from tests.carpenter.conftest import blue_moon_item
+
+    item = get_source("blue_moon").read_item(
+        blue_moon_item("x1", "Dead Bars (21+)", "2026-12-12T21:00")
+    )
+    assert item.show.age_limit == "21+"

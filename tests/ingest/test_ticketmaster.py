@@ -78,7 +78,8 @@ def test_an_event_whose_time_is_to_be_announced_has_no_time(items):
 
 def test_reading_a_stored_payload_again_gives_the_same_show(items):
     for item in items:
-        assert source.read(item.payload) == (item.external_id, item.show)
+        again = source.read_item(item.payload)  # as the carpenter reads it again
+        assert (again.external_id, again.show) == (item.external_id, item.show)
 
 
 def test_bad_items_are_named_and_the_rest_goes_on():
@@ -267,3 +268,15 @@ def test_counters_the_api_refreshes_do_not_make_an_item_changed(tmp_path):
     event["name"] = "A new name"
     again.write_text(json.dumps(body))
     assert ingest(["ticketmaster"], from_path=again).log.stats["ticketmaster"].updated == 1
+
+
+def test_an_event_restricted_to_the_legal_age_is_21_plus(items):
+    ages = {
+        item.payload.get("ageRestrictions", {}).get("legalAgeEnforced"): set() for item in items
+    }
+    for item in items:
+        ages[item.payload.get("ageRestrictions", {}).get("legalAgeEnforced")].add(
+            item.show.age_limit
+        )
+    assert ages[True] == {"21+"}
+    assert None in ages[False]  # not restricted says nothing of "all ages"
