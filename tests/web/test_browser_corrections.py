@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.models import Node
-from tests.web.browser import BROWSER_MARKS, open_page
+from tests.web.browser import BROWSER_MARKS, open_page, shoot
 from tests.web.conftest import Graph
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -35,8 +35,11 @@ def test_an_operator_corrects_an_event_through_its_form(browser, live_server, ev
     page.fill("#id_title", "Dead Bars with Tacocat")
     page.fill("#id_start_time", "21:30")
     page.fill("#id_lineup", "Dead Bars\nTacocat")
+    shoot(page, "desktop-admin-correct-event")
     page.click("input[name=_save]")
     expect(page.locator("ul.messagelist")).to_be_visible()
+    page.goto(f"{base}/admin/graph/event/{event.pk}/change/")
+    shoot(page, "desktop-admin-corrected-event")
     watched.close()  # fails on any Content-Security-Policy violation reported
 
     event.refresh_from_db()
