@@ -83,3 +83,11 @@ def python_child() -> Callable[..., subprocess.Popen[str]]:
         if child.poll() is None:
             child.kill()
             child.wait()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_root():
+    """Give WhiteNoise its (git-ignored) folder, so that no test's request warns."""
+    from django.conf import settings
+
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -144,11 +144,3 @@ def user_client(db) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _static_root():
-    """Give WhiteNoise its (git-ignored) folder, so it does not warn on every request."""
-    from django.conf import settings
-
-    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
