@@ -307,12 +307,13 @@ class Builder:
         venues.update((v.pk, v) for v in Node.objects.filter(pk__in=wanted))
         batch = EventBatch()
         for node in events.values():
+            original = ev.as_stored(node.data)
             batch.add(
                 EventWork(
-                    data=copy.deepcopy(node.data),
+                    data=copy.deepcopy(original),
                     venue=venues.get(node.data["venue_id"]),  # None: deleted since
                     node=node,
-                    original=node.data,
+                    original=original,
                 )
             )
         return batch

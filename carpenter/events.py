@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 
 from carpenter import overrides, vanish
-from graph.schemas import KEY_SEPARATOR
+from graph.schemas import KEY_SEPARATOR, compact_report
 from ingest.items import Show
 
 # Fields the reports give and the event takes from the highest-ranked one. The key
@@ -52,14 +52,29 @@ def event_key(venue_id: str, day: str, start_time: str | None) -> str:
 
 def report(source: str, show: Show, lineup: list[str], *, gone: bool = False) -> dict[str, Any]:
     """Return what one raw item of ``source`` says about its show (``gone``: its item
-    went missing from a complete fetch, carpenter.vanish)."""
-    return {
-        "source": source,
-        "lineup": lineup,
-        "status": show.status,
-        "gone": gone,
-        **{field: _stored(getattr(show, field)) for field in MERGED_FIELDS},
-    }
+    went missing from a complete fetch, carpenter.vanish).
+
+    As it is stored (graph.schemas.compact_report): without the fields left at their
+    defaults, so a report made again from an unchanged item equals the stored one.
+    """
+    return compact_report(
+        {
+            "source": source,
+            "lineup": lineup,
+            "status": show.status,
+            "gone": gone,
+            **{field: _stored(getattr(show, field)) for field in MERGED_FIELDS},
+        }
+    )
+
+
+def as_stored(data: dict[str, Any]) -> dict[str, Any]:
+    """Return an event's data with its reports as they are stored now (compact_report):
+    an event stored before reports were compacted compares equal to itself made again."""
+    reports = data.get("reports")
+    if not reports:
+        return data
+    return {**data, "reports": {raw: compact_report(r) for raw, r in reports.items()}}
 
 
 def _stored(value: Any) -> Any:
