@@ -142,11 +142,13 @@ class TestRepeats:
         (report,) = event.data["reports"].values()
         assert report["title"] == "Dead Bars" and report["source"] == "blue_moon"
         assert None not in report.values() and "gone" not in report and "genres" not in report
-        assert event.data["image_url"] is None  # the event's own fields stay whole
+        # Nor does the event keep the fields no report gives; it says null for them.
+        assert "image_url" not in event.data and "genres" not in event.data
+        assert event.data["start_time"] == "21:00" and event.data["hidden"] is False
 
-    def test_an_event_stored_with_full_reports_is_not_rewritten_by_a_repeat(self, store_raw):
-        # Events stored before reports were compacted hold every field, nulls too: an
-        # unchanged repeat still finds them unchanged.
+    def test_an_event_stored_whole_is_not_rewritten_by_a_repeat(self, store_raw):
+        # Events stored before events and reports were compacted hold every field, nulls
+        # too: an unchanged repeat still finds them unchanged.
         store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars", "2026-12-12T21:00")])
         run("blue_moon")
         (event,) = events()
@@ -156,12 +158,14 @@ class TestRepeats:
             "currency": None, "age_limit": None, "genres": [], "gone": False,
         }  # fmt: skip
         legacy = {raw: {**full, **r} for raw, r in event.data["reports"].items()}
-        Node.objects.filter(pk=event.pk).update(data={**event.data, "reports": legacy})
+        whole = {k: v for k, v in full.items() if k not in ("status", "gone")}
+        stored = {**whole, **event.data, "reports": legacy}
+        Node.objects.filter(pk=event.pk).update(data=stored)
         again = run("blue_moon", process_all=True)
         assert again.run.data["counts"]["update"] == 0
         assert again.run.data["counts"]["noop"] == 1
         (event,) = events()
-        assert event.data["reports"] == legacy  # left as it was
+        assert event.data == stored  # left as it was
 
     def test_a_changed_item_updates_its_event_with_a_diff(self, store_raw):
         store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars", "2026-12-12T21:00")])
