@@ -130,18 +130,30 @@ def extract_artists(
     """
     is_one = is_one or is_known
     names: list[str] = []
+    for part, event_name, list_tail in _parts(title):
+        # A known artist is never framing: "Three Dog Night" is a band.
+        if event_name and not is_one(artist_slug(part)):
+            continue
+        names.extend(_split_joined(part, is_known, is_one, list_tail=list_tail))
+    return _unique(n for n in (_clean(n) for n in names) if artist_slug(n))
+
+
+# The carpenter reads each title twice a batch (once noting what to look up, once
+# deciding with what is known): the reading that needs no knowledge is done once.
+# Bounded: a few batches' worth of titles.
+@lru_cache(maxsize=4096)
+def _parts(title: str) -> tuple[tuple[str, bool, bool], ...]:
+    """Return a title's candidate parts: (part, reads as an event's name, ends a list)."""
     lineup = _lineup(_without_venue(_BRACKETED.sub("", title.translate(_QUOTES)).strip()))
     parts = _SEPARATORS.split(lineup)
     tail = _list_tail(lineup, parts)
+    found = []
     for index, raw in enumerate(parts):
         part = _clean(raw)
         if not part or _is_filler(part):
             continue
-        # A known artist is never framing: "Three Dog Night" is a band.
-        if _EVENT_NAME.search(part) and not is_one(artist_slug(part)):
-            continue
-        names.extend(_split_joined(part, is_known, is_one, list_tail=index == tail))
-    return _unique(n for n in (_clean(n) for n in names) if artist_slug(n))
+        found.append((part, bool(_EVENT_NAME.search(part)), index == tail))
+    return tuple(found)
 
 
 def _without_venue(title: str) -> str:
@@ -173,19 +185,18 @@ def _list_tail(lineup: str, parts: list[str]) -> int | None:
 
 
 def _split_joined(part: str, is_known: Known, is_one: Known, *, list_tail: bool) -> list[str]:
-    joints = list(_JOINED.finditer(part))
-    if not joints:
+    joined = _joints(part)
+    if joined is None:
         return [part]
-    pieces = _JOINED.split(part)
+    pieces, sides = joined
     # Ask about every candidate (no short cut): a caller may be noting what to look up.
     whole = is_one(artist_slug(part))
     known = [is_known(artist_slug(p)) for p in pieces]
-    sides = [(part[: j.start()], part[j.end() :]) for j in joints]
     known_sides = [(is_known(artist_slug(a)), is_known(artist_slug(b))) for a, b in sides]
     if whole:
         return [part]
     if all(known):
-        return pieces
+        return list(pieces)
     for (left, right), (left_known, right_known) in zip(sides, known_sides, strict=True):
         if left_known and right_known:
             return [left, right]
@@ -198,6 +209,16 @@ def _split_joined(part: str, is_known: Known, is_one: Known, *, list_tail: bool)
         if len(sides) > 1:  # "Bobby Ray & the Stetsons & The Moss Piglets"
             return list(sides[-1])
     return [part]
+
+
+@lru_cache(maxsize=4096)  # as _parts: the same parts are asked about twice a batch
+def _joints(part: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]] | None:
+    """Return a part's pieces around each "&"/"and", and its two sides at each (None: none)."""
+    joints = list(_JOINED.finditer(part))
+    if not joints:
+        return None
+    sides = tuple((part[: j.start()], part[j.end() :]) for j in joints)
+    return tuple(_JOINED.split(part)), sides
 
 
 def _lineup(title: str) -> str:

@@ -307,12 +307,13 @@ class Builder:
         venues.update((v.pk, v) for v in Node.objects.filter(pk__in=wanted))
         batch = EventBatch()
         for node in events.values():
+            original = ev.as_stored(node.data)
             batch.add(
                 EventWork(
-                    data=copy.deepcopy(node.data),
+                    data=copy.deepcopy(original),
                     venue=venues.get(node.data["venue_id"]),  # None: deleted since
                     node=node,
-                    original=node.data,
+                    original=original,
                 )
             )
         return batch
@@ -413,7 +414,7 @@ class Builder:
             work.node = node
 
         repaired = self._reconcile_edges([w for w in works if w.node is not None and not w.empty])
-        search.index_events(w.node.pk for w in works if w.node is not None)  # public search
+        self._index(works)  # public search
 
         for work in new:
             why = shows.why(work.same_show)
@@ -438,6 +439,32 @@ class Builder:
                 self._record(UPDATE, "event", work.touched_by, work.node, summary, diff=changes)
             else:
                 self.log.tally(work.touched_by[0], NOOP, kind="event")
+
+    def _index(self, works: list[EventWork]) -> None:
+        """Bring the public search's rows of the batch's events up to date.
+
+        A touched event's document is made from what the batch holds: its data as
+        written, its venue, and the artists ``_reconcile_edges`` just gave it exactly;
+        the others (edges not reconciled) are read back from the database.
+        """
+        documents: dict[str, str | None] = {}
+        untouched = []
+        for work in works:
+            if work.node is None:
+                continue
+            if work.empty:
+                documents[work.node.pk] = None  # deleted
+            elif work.touched_by is None:
+                untouched.append(work.node.pk)
+            else:
+                data = work.node.data
+                names = [
+                    self.artists[s].data["name"] for s in ev.billing(data) if s in self.artists
+                ]
+                venue = work.venue.data if work.venue is not None else {}
+                documents[work.node.pk] = search.document(data, venue, names)
+        search.index_documents(documents)
+        search.index_events(untouched)
 
     def _reconcile_edges(self, works: list[EventWork]) -> dict[str, dict[str, list[str]]]:
         """Give each touched event exactly the edges its data calls for.

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 
 from carpenter import overrides, vanish
-from graph.schemas import KEY_SEPARATOR
+from graph.schemas import KEY_SEPARATOR, compact_event, compact_report
 from ingest.items import Show
 
 # Fields the reports give and the event takes from the highest-ranked one. The key
@@ -52,14 +52,30 @@ def event_key(venue_id: str, day: str, start_time: str | None) -> str:
 
 def report(source: str, show: Show, lineup: list[str], *, gone: bool = False) -> dict[str, Any]:
     """Return what one raw item of ``source`` says about its show (``gone``: its item
-    went missing from a complete fetch, carpenter.vanish)."""
-    return {
-        "source": source,
-        "lineup": lineup,
-        "status": show.status,
-        "gone": gone,
-        **{field: _stored(getattr(show, field)) for field in MERGED_FIELDS},
-    }
+    went missing from a complete fetch, carpenter.vanish).
+
+    As it is stored (graph.schemas.compact_report): without the fields left at their
+    defaults, so a report made again from an unchanged item equals the stored one.
+    """
+    return compact_report(
+        {
+            "source": source,
+            "lineup": lineup,
+            "status": show.status,
+            "gone": gone,
+            **{field: _stored(getattr(show, field)) for field in MERGED_FIELDS},
+        }
+    )
+
+
+def as_stored(data: dict[str, Any]) -> dict[str, Any]:
+    """Return an event's data as it is stored now (compact_event, compact_report): an
+    event stored before events were compacted compares equal to itself made again."""
+    stored = compact_event(data)
+    reports = stored.get("reports")
+    if reports:
+        stored["reports"] = {raw: compact_report(r) for raw, r in reports.items()}
+    return stored
 
 
 def _stored(value: Any) -> Any:
@@ -88,10 +104,8 @@ def resolve(data: dict[str, Any], priority: Callable[[str], int] = rank) -> dict
                 resolved["field_sources"][field] = report_["source"]
                 break
         else:
-            if field == "genres":
-                resolved[field] = []
-            elif field != "title":  # an event keeps a title while it has none to take
-                resolved[field] = None
+            if field != "title":  # an event keeps a title while it has none to take
+                resolved.pop(field, None)  # as stored: a field no report gives is left out
     resolved["sources"] = list(dict.fromkeys(r["source"] for r in _ranked(data, priority)))
     # Operators' corrections stand over the reports, whatever a run derived.
     return overrides.apply(resolved)
@@ -118,7 +132,9 @@ def combine(data: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
 
 def meaning(data: dict[str, Any]) -> dict[str, Any]:
     """Return what an event says, for diffs: its fields and its artists, no bookkeeping."""
-    shown = {k: v for k, v in data.items() if k not in BOOKKEEPING}
+    # A field no report gives is left out of the stored data: it says null (or no genres).
+    shown = {f: [] if f == "genres" else None for f in MERGED_FIELDS if f != "title"}
+    shown.update((k, v) for k, v in data.items() if k not in BOOKKEEPING)
     shown["artists"] = billing(data) if data.get("reports") else []
     return shown
 

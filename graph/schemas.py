@@ -12,7 +12,15 @@ import datetime as dt
 import re
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+)
 
 from graph import bounds
 from graph.labels import Label
@@ -179,6 +187,27 @@ class EventReport(BaseModel):
     """True when its raw item went missing from a complete fetch of its source: it no
     longer backs the event (carpenter.vanish)."""
 
+    @model_serializer(mode="wrap")
+    def _stored(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return compact_report(handler(self))
+
+
+# A report is stored without the fields it leaves at their defaults: an event holds one
+# per raw item, and its nulls were a fifth of the event's size. Readers take a missing
+# field as its default (``.get``); source, title and lineup are always there.
+_REPORT_DEFAULTS = {
+    name: field.default
+    for name, field in EventReport.model_fields.items()
+    if not field.is_required() and name != "lineup"
+}
+
+
+def compact_report(report: dict[str, Any]) -> dict[str, Any]:
+    """Return a report as it is stored: without the fields left at their defaults."""
+    return {
+        k: v for k, v in report.items() if k not in _REPORT_DEFAULTS or v != _REPORT_DEFAULTS[k]
+    }
+
 
 class EventData(NodeData):
     """One show: a venue, a day, a start time.
@@ -232,6 +261,25 @@ class EventData(NodeData):
     overrides: dict[str, FieldOverride] = {}
     """Operators' corrections by field (title, start_time, lineup, hidden), applied
     after the fields derived from reports (carpenter.overrides)."""
+
+    @model_serializer(mode="wrap")
+    def _stored(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return compact_event(handler(self))
+
+
+# An event is stored without the fields from reports that no report gives (end time,
+# links, prices...: null, genres empty): readers take a missing one as null (``.get``).
+# With its reports compacted too, an event's row then fits four to a page, not three.
+_EVENT_DEFAULTS = {
+    name: field.default
+    for name, field in EventData.model_fields.items()
+    if name in EventReport.model_fields and not field.is_required() and field.default in (None, [])
+}
+
+
+def compact_event(data: dict[str, Any]) -> dict[str, Any]:
+    """Return an event's data as it is stored: without the fields no report gives."""
+    return {k: v for k, v in data.items() if k not in _EVENT_DEFAULTS or v != _EVENT_DEFAULTS[k]}
 
 
 class RawDataData(NodeData):

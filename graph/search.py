@@ -4,10 +4,11 @@ One row per event in ``event_search``: the event's id and a document made of its
 its artists' names and its venue's name and neighbourhood. On the SQLite-family engines
 (the embedded file and libSQL) it is an FTS5 table; on PostgreSQL a plain table with a
 generated ``tsvector`` under a GIN index (migration 0004, which also adds an index of
-events by day for the listings). The carpenter keeps it
-current (``index_events`` after each batch's events are written, ``index_venue`` after a
-merge); a row whose event is gone is harmless, because ``matching_event_ids`` is only
-ever used joined to the nodes, and is dropped the next time its id is indexed.
+events by day for the listings). The carpenter keeps it current
+(``index_documents`` after each batch's events are written, from what the batch holds;
+``index_events`` and ``index_venue`` after a correction or a merge); a row whose event
+is gone is harmless, because ``matching_event_ids`` is only ever used joined to the
+nodes, and is dropped the next time its id is indexed.
 
 Only raw SQL and the ``nodes``/``edges`` tables are used, so the migration can call the
 same code (``rebuild``) on a connection of its own.
@@ -97,6 +98,25 @@ def index_events(event_ids: Iterable[str], connection: Any = None) -> None:
     ids = list(dict.fromkeys(event_ids))
     for start in range(0, len(ids), BATCH):
         _index_batch(ids[start : start + BATCH], connection)
+
+
+def index_documents(documents: dict[str, str | None], connection: Any = None) -> None:
+    """Replace these events' rows with the documents given (None: the event is gone).
+
+    For a caller that has just written the events and holds what they say (the
+    carpenter's batch): nothing is read back. Two statements per batch of 500 events.
+    """
+    connection = connection or default_connection
+    ids = list(documents)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {TABLE} WHERE event_id IN ({marks})", chunk)
+            rows = [(pk, documents[pk]) for pk in chunk if documents[pk] is not None]
+            if rows:
+                sql = f"INSERT INTO {TABLE} (event_id, document) VALUES (%s, %s)"
+                cursor.executemany(sql, rows)
 
 
 def index_venue(venue_id: str, connection: Any = None) -> None:

@@ -18,7 +18,7 @@ def test_an_age_limit_in_the_title_or_blurb_reaches_the_event(store_raw):
         ],
     )
     assert carpenter(["blue_moon"], since="2000-01-01").ok
-    assert [e.data["age_limit"] for e in events()] == ["all ages", "21+", None]
+    assert [e.data.get("age_limit") for e in events()] == ["all ages", "21+", None]
 
 
 def test_a_stated_age_fills_the_gap(store_raw, listings):

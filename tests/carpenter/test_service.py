@@ -135,6 +135,38 @@ class TestRepeats:
         }
         assert graph_size() == (before[0] + 1, before[1])
 
+    def test_a_report_is_stored_without_the_fields_it_leaves_empty(self, store_raw):
+        store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars", "2026-12-12T21:00")])
+        run("blue_moon")
+        (event,) = events()
+        (report,) = event.data["reports"].values()
+        assert report["title"] == "Dead Bars" and report["source"] == "blue_moon"
+        assert None not in report.values() and "gone" not in report and "genres" not in report
+        # Nor does the event keep the fields no report gives; it says null for them.
+        assert "image_url" not in event.data and "genres" not in event.data
+        assert event.data["start_time"] == "21:00" and event.data["hidden"] is False
+
+    def test_an_event_stored_whole_is_not_rewritten_by_a_repeat(self, store_raw):
+        # Events stored before events and reports were compacted hold every field, nulls
+        # too: an unchanged repeat still finds them unchanged.
+        store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars", "2026-12-12T21:00")])
+        run("blue_moon")
+        (event,) = events()
+        full = {
+            "end_time": None, "description": None, "url": None, "image_url": None,
+            "status": "scheduled", "ticket_url": None, "price_low": None, "price_high": None,
+            "currency": None, "age_limit": None, "genres": [], "gone": False,
+        }  # fmt: skip
+        legacy = {raw: {**full, **r} for raw, r in event.data["reports"].items()}
+        whole = {k: v for k, v in full.items() if k not in ("status", "gone")}
+        stored = {**whole, **event.data, "reports": legacy}
+        Node.objects.filter(pk=event.pk).update(data=stored)
+        again = run("blue_moon", process_all=True)
+        assert again.run.data["counts"]["update"] == 0
+        assert again.run.data["counts"]["noop"] == 1
+        (event,) = events()
+        assert event.data == stored  # left as it was
+
     def test_a_changed_item_updates_its_event_with_a_diff(self, store_raw):
         store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars", "2026-12-12T21:00")])
         run("blue_moon")
