@@ -56,3 +56,11 @@ class LazyAdminConfig(SimpleAdminConfig):
     """``django.contrib.admin`` with ``LazyAdminSite`` as ``admin.site``; its checks as ever."""
 
     default_site = "web.admin_site.LazyAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        # Make the site now (cheap: nothing is discovered): the admin's checks go over
+        # the sites made so far, and would find none if nothing had looked at it yet.
+        from django.contrib.admin import site
+
+        site._setup()

@@ -23,3 +23,28 @@ def test_the_admin_checks_still_run_over_every_registration(manage):
 
 def test_the_admin_pages_are_served(admin_client):
     assert admin_client.get("/admin/graph/node/").status_code == 200
+
+
+CHECKED = """
+from django.contrib.admin.checks import ModelAdminChecks
+from django.core import checks
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+def flag(self, admin_obj, **kwargs):
+    return [checks.Error(f"checked {type(admin_obj).__name__}", id="test.E001")]
+
+ModelAdminChecks.check = flag
+try:
+    call_command("check")
+except SystemCheckError as error:
+    print(error)
+"""
+
+
+def test_manage_check_goes_over_the_admins_registrations(manage):
+    result = manage("shell", "--no-imports", "-c", CHECKED)
+    assert result.returncode == 0, result.stderr
+    # Each ModelAdmin of web/admin.py is checked, though nothing looked at the admin before.
+    assert "checked VenueAdmin" in result.stdout
+    assert "checked EdgeAdmin" in result.stdout
