@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Iterator
 from contextlib import nullcontext
 
 from django.db import DatabaseError, transaction
@@ -20,7 +21,7 @@ from graph.audit import ERROR, RunLog, RunOutcome, close_abandoned_runs
 from graph.labels import Label
 from graph.locks import source_locks
 from graph.models import Node
-from graph.store import chunked
+from graph.store import NodeQuerySet
 from ingest.console import QuietReporter, Reporter
 from ingest.fetch import one_line
 
@@ -94,22 +95,22 @@ def _run(
     builder = Builder(log)
     for source in sources:
         started = time.perf_counter()
-        ids = _raw_ids(source, process_all=process_all, since=since, only=raw_ids)
-        reporter.begin(source, "building", total=len(ids))
-        log.expect(source, len(ids))
-        for chunk in chunked(ids, BATCH):
-            raws = list(Node.objects.filter(pk__in=chunk).order_by("key"))
+        taken = _taken(source, process_all=process_all, since=since, only=raw_ids)
+        total = taken.count()
+        reporter.begin(source, "building", total=total)
+        log.expect(source, total)
+        for raws in _batches(taken):
             _build(builder, log, raws)
             reporter.advance(source, len(raws))
         took = time.perf_counter() - started
         log.source_time(source, took)
-        reporter.end(source, f"{len(ids)} raw items in {took:.1f} s")
+        reporter.end(source, f"{total} raw items in {took:.1f} s")
 
 
-def _raw_ids(
+def _taken(
     source: str, *, process_all: bool, since: str | None, only: list[str] | None
-) -> list[str]:
-    """Return the ids of the raw items of ``source`` this run takes, in key order."""
+) -> NodeQuerySet:
+    """Return the raw items of ``source`` this run takes."""
     # By the data's own field: a range on the key would depend on the collation
     # (PostgreSQL's en_US ignores the "|" a range would rely on).
     items = Node.objects.labelled(Label.RAW_DATA).where(source=source)
@@ -120,7 +121,26 @@ def _raw_ids(
             items = items.where(processed=False)
         if since:
             items = items.where(day__gte=since)
-    return list(items.order_by("key").values_list("pk", flat=True))
+    return items
+
+
+def _batches(items: NodeQuerySet) -> Iterator[list[Node]]:
+    """Yield ``items`` in key order, a batch at a time, each batch read when it is due.
+
+    A page after the last key, not a list of every id taken up front: a run holds one
+    batch whatever the number of items. The key order and the comparison with the last
+    key are the same collation's, so each item comes once. An item a batch processed
+    drops out of an unprocessed-only query, and one that failed stays behind the last
+    key: neither is taken twice.
+    """
+    last = None
+    while True:
+        page = items if last is None else items.filter(key__gt=last)
+        raws = list(page.order_by("key")[:BATCH])
+        if not raws:
+            return
+        yield raws
+        last = raws[-1].key
 
 
 def _build(builder: Builder, log: RunLog, raws: list[Node]) -> None:

@@ -3,9 +3,11 @@
 ``ingest(names)`` is the whole of ``manage.py ingest``. It takes the sources' locks,
 marks runs of them that were killed as interrupted, opens an ``ingest_run``, fetches
 every source at once (network only; the database is used on this thread, afterwards),
-parses each response whole, and stores its items in batches. Each batch is one
-transaction holding its raw data and its records, so a run killed half-way leaves
-whole batches behind and its run marked as not finished.
+reads each response through once to check that it parses and count its items, then
+reads it again and stores its items batch by batch, holding one batch at a time (a
+response read from a file stays in its file). Each batch is one transaction holding
+its raw data and its records, so a run killed half-way leaves whole batches behind and
+its run marked as not finished.
 
 Per item: a new external id is created; a known one whose content hash differs is
 updated (a diff of the payload recorded, and ``processed`` set back to false); an
@@ -30,7 +32,7 @@ import os
 import stat
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
@@ -58,6 +60,7 @@ from graph.models import Node
 from graph.schemas import LAST_SEEN_RESOLUTION, FetchStats, SourceStats, natural_key
 from graph.store import chunked
 from ingest import vanish
+from ingest.body import Body
 from ingest.console import QuietReporter, Reporter
 from ingest.fetch import FetchError, HttpFetcher, Pages, Validators, human_size, one_line
 from ingest.items import BadItem, Item, ResponseError
@@ -91,7 +94,7 @@ class IngestError(Exception):
 class Fetched:
     """What fetching one source gave: its response bodies, or why there are none.
 
-    bodies: the response bodies, in order (pages of a paged source).
+    bodies: the response bodies, in order (pages of a paged source): bytes, or a file's.
     error: the one-line reason the source failed; None when it did not.
     seconds: how long fetching took.
     complete: True when the bodies hold every item of the window the source covers
@@ -103,7 +106,7 @@ class Fetched:
     received_on: the day the bodies stand for (a recording's day), for year-less dates.
     """
 
-    bodies: list[bytes] = field(default_factory=list)
+    bodies: list[bytes | Body] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
     complete: bool = True
@@ -162,17 +165,20 @@ def ingest(
     if trigger != "command":
         options["trigger"] = trigger
     guard = source_locks(names, on_wait=lambda m: reporter.note("", m)) if lock else None
-    with guard or nullcontext():
-        if lock:
-            close_abandoned_runs(RUN, names)
-        log = RunLog(RUN, sources=names, options=options)
-        log.start()
-        try:
-            ran = _run(sources, log, saved, fetcher, reporter)
-        except KeyboardInterrupt:
-            log.interrupted()
-            raise
-        log.finish(error=None if ran else _nothing_ran(log))
+    try:
+        with guard or nullcontext():
+            if lock:
+                close_abandoned_runs(RUN, names)
+            log = RunLog(RUN, sources=names, options=options)
+            log.start()
+            try:
+                ran = _run(sources, log, saved, fetcher, reporter)
+            except KeyboardInterrupt:
+                log.interrupted()
+                raise
+            log.finish(error=None if ran else _nothing_ran(log))
+    finally:
+        _close(saved)
     return IngestOutcome(log.run, log)
 
 
@@ -211,31 +217,32 @@ def _resolve(names: Sequence[str]) -> list[Source]:
 
 
 def _read_saved(path: str | Path, sources: list[Source]) -> dict[str, Fetched]:
-    """Read a saved response body for the one source named; refuse anything else."""
+    """Open a saved response body for the one source named; refuse anything else."""
     if len(sources) != 1:
         raise IngestError("--from reads one source's response: name exactly one source.")
     source = sources[0]
     started = time.monotonic()
-    body = _read_file(path, source.max_bytes, what="--from file")
+    body = _open_file(path, what="--from file")
     seconds = time.monotonic() - started
-    if len(body) > source.max_bytes:
+    if body.size > source.max_bytes:
+        body.close()
         return {source.name: Fetched(error=f"response larger than {human_size(source.max_bytes)}")}
     return {source.name: Fetched([body], seconds=seconds)}
 
 
 def _read_samples(sources: list[Source]) -> dict[str, Fetched]:
-    """Read each source's recorded sample, as received on the day the samples stand for."""
+    """Open each source's recorded sample, as received on the day the samples stand for."""
     read = {}
     for source in sources:
         started = time.monotonic()
-        body = _read_file(source.sample_path, source.max_bytes, what="sample")
+        body = _open_file(source.sample_path, what="sample")
         seconds = time.monotonic() - started
         read[source.name] = Fetched([body], seconds=seconds, received_on=SAMPLES_RECORDED_ON)
     return read
 
 
-def _read_file(path: str | Path, max_bytes: int, *, what: str) -> bytes:
-    """Return up to ``max_bytes + 1`` bytes of a regular file; raise ``IngestError``.
+def _open_file(path: str | Path, *, what: str) -> Body:
+    """Return a regular file as a body, read when it is parsed; raise ``IngestError``.
 
     Opened without blocking and checked before reading: a FIFO with no writer, a
     device or a directory is refused at once instead of hanging or failing later.
@@ -249,12 +256,21 @@ def _read_file(path: str | Path, max_bytes: int, *, what: str) -> bytes:
         if not stat.S_ISREG(mode):
             kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
             raise IngestError(f"Cannot read {what} {path}: it is {kind}, not a regular file.")
-        with os.fdopen(descriptor, "rb", closefd=False) as file:
-            return file.read(max_bytes + 1)
+        return Body(file=os.fdopen(descriptor, "rb"))
     except OSError as error:
-        raise IngestError(f"Cannot read {what} {path}: {error.strerror or error}.") from None
-    finally:
         os.close(descriptor)
+        raise IngestError(f"Cannot read {what} {path}: {error.strerror or error}.") from None
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def _close(saved: dict[str, Fetched] | None) -> None:
+    """Close the files that saved bodies were left in."""
+    for fetched in (saved or {}).values():
+        for body in fetched.bodies:
+            if isinstance(body, Body):
+                body.close()
 
 
 _KINDS = {
@@ -299,19 +315,18 @@ def _run(
             if fetched.not_modified:
                 reporter.end(source.name, "not modified since the last run (HTTP 304)")
             else:
+                bodies = [Body.of(body) for body in fetched.bodies]
                 with receiving(fetched.received_on):
-                    entries, cut = _parse(source, fetched.bodies)
-                if cut:
-                    # Items were left unread: none of the window may be taken for gone.
-                    fetched.complete = False
-                    fetched.shortfall = "; ".join(filter(None, (fetched.shortfall, cut)))
-                reporter.end(
-                    source.name, f"fetched {len(entries)} items in {fetched.seconds:.1f} s"
-                )
-                _store(source, entries, log, reporter)
+                    total, cut = _count(source, bodies)
+                    if cut:
+                        # Items were left unread: none of the window may be taken for gone.
+                        fetched.complete = False
+                        fetched.shortfall = "; ".join(filter(None, (fetched.shortfall, cut)))
+                    reporter.end(source.name, f"fetched {total} items in {fetched.seconds:.1f} s")
+                    listed = _store(source, _entries(source, bodies), total, log, reporter)
                 if fetched.complete and source.whole_window:
                     # Only a whole window, read whole, tells what has gone.
-                    vanish.retract(source.name, entries, log)
+                    vanish.retract(source.name, listed, log)
             _keep_fetch_facts(log.stats[source.name], fetched, reporter, source)
         except (FetchError, ResponseError) as error:
             _fail(log, reporter, source, str(error))
@@ -412,37 +427,56 @@ def _fetch_all(
     return dict(zip((s.name for s in sources), asyncio.run(fetch_all()), strict=True))
 
 
-def _parse(source: Source, bodies: list[bytes]) -> tuple[list[Item | BadItem], str | None]:
-    """Parse every body whole before anything is stored: a bad response stores nothing.
+def _count(source: Source, bodies: list[Body]) -> tuple[int, str | None]:
+    """Read every body through before anything is stored: a bad response stores nothing.
 
-    Return the entries and, when a body listed more than ``MAX_ITEMS_PER_RESPONSE``
-    items, which ones were left unread (one line), else None.
+    Return how many items the bodies list (at most ``MAX_ITEMS_PER_RESPONSE`` each) and,
+    when a body listed more, which ones are left unread (one line), else None. Only
+    the payloads are split here; the items are read once, as they are stored.
     """
-    entries: list[Item | BadItem] = []
+    total = 0
     cuts = []
     for number, body in enumerate(bodies, start=1):
-        read = list(islice(source.parse(body), MAX_ITEMS_PER_RESPONSE + 1))
-        if len(read) > MAX_ITEMS_PER_RESPONSE:
-            read.pop()
+        listed = sum(1 for _ in islice(source.payloads(body), MAX_ITEMS_PER_RESPONSE + 1))
+        if listed > MAX_ITEMS_PER_RESPONSE:
+            listed -= 1
             cuts.append(
                 f"response {number} lists more than {MAX_ITEMS_PER_RESPONSE:,} items; "
                 f"the first {MAX_ITEMS_PER_RESPONSE:,} were read"
             )
-        entries.extend(read)
-    return entries, "; ".join(cuts) or None
+        total += listed
+    return total, "; ".join(cuts) or None
 
 
-def _store(source: Source, entries: list[Item | BadItem], log: RunLog, reporter: Reporter) -> None:
-    """Store a source's items batch by batch, each batch with its records."""
+def _entries(source: Source, bodies: list[Body]) -> Iterator[Item | BadItem]:
+    """Yield the items of every body, as ``_count`` counted them, one at a time."""
+    for body in bodies:
+        yield from islice(source.parse(body), MAX_ITEMS_PER_RESPONSE)
+
+
+def _store(
+    source: Source,
+    entries: Iterable[Item | BadItem],
+    total: int,
+    log: RunLog,
+    reporter: Reporter,
+) -> vanish.Listing:
+    """Store a source's items batch by batch, each batch with its records; return what
+    the response listed (for ``vanish.retract``).
+
+    ``entries`` is read a batch at a time: only one batch of items is held at once.
+    """
     started = time.monotonic()
     before = Counter(log.counts)
-    reporter.begin(source.name, "storing", total=len(entries))
-    log.expect(source.name, len(entries))
-    kept: dict[str, str] = {}  # external id -> content hash of its first copy
+    reporter.begin(source.name, "storing", total=total)
+    log.expect(source.name, total)
+    kept = _Kept()
+    listing = vanish.Listing()
     now = timezone.now()
-    numbered = list(enumerate(entries, start=1))
-    for batch in chunked(numbered, BATCH):
-        before_batch = dict(kept)
+    stored = 0
+    for batch in chunked(enumerate(entries, start=1), BATCH):
+        listing.note(entry for _, entry in batch)
+        mark = kept.mark()
         try:
             with _batch(log):
                 _store_batch(source, batch, log, kept, now)
@@ -450,19 +484,51 @@ def _store(source: Source, entries: list[Item | BadItem], log: RunLog, reporter:
             # Something about one item that the checks did not foresee (a value the
             # schema or the database refuses) must not cost the others: store the batch
             # again item by item, and record the item that fails as its error.
-            kept.clear()
-            kept.update(before_batch)
+            kept.undo(mark)
             for entry in batch:
                 _store_alone(source, entry, log, kept, now)
+        stored += len(batch)
         reporter.advance(source.name, len(batch))
     done = {change: log.counts[change] - before[change] for change in (CREATE, UPDATE, NOOP)}
     errors = log.counts[ERROR] - before[ERROR]
     reporter.end(
         source.name,
-        f"stored {len(entries)} items in {time.monotonic() - started:.1f} s: "
+        f"stored {stored} items in {time.monotonic() - started:.1f} s: "
         f"{done[CREATE]} created, {done[UPDATE]} updated, {done[NOOP]} unchanged, "
         f"{errors} errors",
     )
+    return listing
+
+
+class _Kept:
+    """The items of a response stored so far: each external id with its content hash.
+
+    Held for the whole response, so a repeated id is told from a new one: no more than
+    that, the hash as its 32 bytes.
+    """
+
+    def __init__(self) -> None:
+        self.digests: dict[str, bytes] = {}
+
+    def __getitem__(self, external_id: str) -> str:
+        return self.digests[external_id].hex()
+
+    def get(self, external_id: str) -> str | None:
+        digest = self.digests.get(external_id)
+        return None if digest is None else digest.hex()
+
+    def add(self, external_id: str, digest: str) -> None:
+        self.digests[external_id] = bytes.fromhex(digest)
+
+    def mark(self) -> int:
+        return len(self.digests)
+
+    def undo(self, mark: int) -> None:
+        """Forget the items added since ``mark`` (their batch was rolled back)."""
+        # Ids are only ever added, so the ones since the mark are the newest: a dict
+        # gives them back last first.
+        while len(self.digests) > mark:
+            self.digests.popitem()
 
 
 @contextmanager
@@ -486,19 +552,18 @@ def _store_alone(
     source: Source,
     entry: tuple[int, Item | BadItem],
     log: RunLog,
-    kept: dict[str, str],
+    kept: _Kept,
     now: dt.datetime,
 ) -> None:
     """Store one item in its own transaction; if that fails, record it as an error."""
     position, item = entry
-    before = dict(kept)
+    mark = kept.mark()
     try:
         with _batch(log):
             _store_batch(source, [entry], log, kept, now)
         return
     except ITEM_FAULTS as error:
-        kept.clear()
-        kept.update(before)
+        kept.undo(mark)
         reason = f"could not be stored ({type(error).__name__}: {error})"
     payload, external_id = item.payload, item.external_id
     try:
@@ -514,7 +579,7 @@ def _store_batch(
     source: Source,
     batch: list[tuple[int, Item | BadItem]],
     log: RunLog,
-    kept: dict[str, str],
+    kept: _Kept,
     now: dt.datetime,
 ) -> None:
     """Store one batch: new items created, changed ones updated, each with its record."""
@@ -549,7 +614,7 @@ def _store_batch(
 
 
 def _usable(
-    source: Source, batch: list[tuple[int, Item | BadItem]], log: RunLog, kept: dict[str, str]
+    source: Source, batch: list[tuple[int, Item | BadItem]], log: RunLog, kept: _Kept
 ) -> dict[str, Item]:
     """Return the batch's items by natural key; record bad ones as errors.
 
@@ -572,14 +637,14 @@ def _usable(
             )
             _record_bad(log, source, position, reason, entry.payload, entry.external_id)
         else:
-            kept[entry.external_id] = digest
+            kept.add(entry.external_id, digest)
             key = natural_key(RAW, {"source": source.name, "external_id": entry.external_id})
             wanted[key] = entry
     return wanted
 
 
 def _compare(
-    source: Source, wanted: dict[str, Item], digests: dict[str, str], now: dt.datetime
+    source: Source, wanted: dict[str, Item], digests: _Kept, now: dt.datetime
 ) -> tuple[list[tuple[Item, dict[str, Any]]], list[tuple[Node, Any, Item]], int, list[Node]]:
     """Sort items into new (with their data), changed (with the old payload), unchanged.
 

@@ -13,6 +13,8 @@ back is stored again as changed (``returned``), so the carpenter restores its ev
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,31 +36,59 @@ def returned(gone_at: str | None) -> bool:
     return bool(gone_at)
 
 
-def retract(source_name: str, entries: list[Item | BadItem], log: RunLog) -> int:
+@dataclass
+class Listing:
+    """What a fetch listed, noted batch by batch as it is stored: the ids, not the items.
+
+    first, last: the earliest and latest day of its items (None: no item had a day).
+    external_ids: the external ids of everything listed (an item that could not be read
+        or stored is still listed).
+    """
+
+    first: str | None = None
+    last: str | None = None
+    external_ids: set[str] = field(default_factory=set)
+
+    def note(self, entries: Iterable[Item | BadItem]) -> None:
+        """Add these entries of the fetch to what it listed."""
+        for entry in entries:
+            if entry.external_id:
+                self.external_ids.add(entry.external_id)
+            day = entry.show.day if isinstance(entry, Item) else None
+            if day:
+                self.first = day if self.first is None else min(self.first, day)
+                self.last = day if self.last is None else max(self.last, day)
+
+
+def retract(source_name: str, listed: Listing, log: RunLog) -> int:
     """Mark the source's items this complete fetch left out, on its days, as gone.
 
-    ``entries``: everything the fetch listed (an item it could not read is still
-    listed). Return how many items were taken for gone. A few queries whatever the
-    number of items: one read of the window, one write per batch.
+    ``listed``: everything the fetch listed. Return how many items were taken for
+    gone. A few queries whatever the number of items: one read of the window (its rows
+    streamed, not held), one write per batch.
     """
-    days = [e.show.day for e in entries if isinstance(e, Item) and e.show.day]
-    if not days:
+    if listed.first is None or listed.last is None:
         return 0  # an empty answer says nothing of which days it covers
-    first, last = min(days), max(days)
+    first, last = listed.first, listed.last
     prefix = natural_key(Label.RAW_DATA, {"source": source_name, "external_id": ""})
-    listed = {prefix + e.external_id for e in entries if e.external_id}
-    # Keys and flags only: the window's payloads are not read to find the few missing.
+    ids = listed.external_ids
     window = Node.objects.filter(
         label=Label.RAW_DATA,
         key__startswith=prefix,
         data__day__gte=first,
         data__day__lte=last,
     ).values_list("pk", "key", "data__gone_at")
-    wanted = [pk for pk, key, gone_at in window if key not in listed and not gone_at]
-    missing = [n for chunk in chunked(wanted) for n in Node.objects.filter(pk__in=chunk)]
+    wanted = [
+        pk
+        for pk, key, gone_at in window.iterator(chunk_size=2000)
+        if key.removeprefix(prefix) not in ids and not gone_at
+    ]
     now = timezone.now()
     reason = GONE.format(first=first, last=last)
-    for batch in chunked(missing):
+    gone = 0
+    for chunk in chunked(wanted):
+        batch = list(Node.objects.filter(pk__in=chunk))
+        gone += len(batch)
         with transaction.atomic():
             for node in batch:
                 node.data = {**node.data, "gone_at": now, "processed": False}
@@ -75,8 +105,8 @@ def retract(source_name: str, entries: list[Item | BadItem], log: RunLog) -> int
                     counted=False,
                 )
             log.flush()
-    log.stats[source_name].gone += len(missing)
-    return len(missing)
+    log.stats[source_name].gone += gone
+    return gone
 
 
 def _summary(node: Node) -> str:

@@ -14,11 +14,12 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, BinaryIO, ClassVar, Protocol
 
 from django.conf import settings
 
 from graph import bounds
+from ingest.body import Body
 from ingest.fetch import FetchError, Pages, Reply, Request, Validators, one_line
 from ingest.items import BadItem, Item, ItemError, ResponseError, Show, VenueFacts, bounded
 from ingest.reading import age_in_text, storable
@@ -190,6 +191,15 @@ class Source(ABC):
     def split(self, body: bytes) -> Iterable[Any]:
         """Return the item payloads in a body; raise ``ResponseError`` if it does not parse."""
 
+    def split_file(self, file: BinaryIO) -> Iterable[Any]:
+        """Return the item payloads in a body read from ``file``, as ``split`` does.
+
+        By default the body is read whole and split. A source whose responses can be
+        large (a whole season of a city's shows) reads them a piece at a time instead,
+        so the memory a run takes does not grow with its response (``blue_moon``).
+        """
+        return self.split(file.read())
+
     @abstractmethod
     def read(self, payload: Any) -> tuple[str, Show]:
         """Return an item's external id and the show it describes; raise ``ItemError``."""
@@ -217,16 +227,16 @@ class Source(ABC):
         show, cuts = bounded(show)
         return Item(external_id, payload, show, cuts)
 
-    def parse(self, body: bytes) -> Iterator[Item | BadItem]:
+    def parse(self, body: bytes | Body) -> Iterator[Item | BadItem]:
         """Yield each item of a body, or a ``BadItem`` naming what is wrong with it.
 
         Payloads are made storable first (``reading.storable``), so what ``read`` sees
         here is exactly what the ingester stores and the carpenter reads again.
         """
-        if not body.strip():
-            raise ResponseError("empty response")
-        clean = storable if _MAYBE_UNSTORABLE.search(body) else _as_received
-        for received in self.split(body):
+        body = Body.of(body)
+        unusual = self._unusual(body)
+        clean = storable if unusual else _as_received
+        for received in self._payloads(body, unusual):
             try:
                 payload = clean(received)
             except RecursionError:
@@ -237,6 +247,26 @@ class Source(ABC):
             except ItemError as error:
                 yield BadItem(str(error), bounds.clipped(payload), _id_of(payload))
 
+    def payloads(self, body: bytes | Body) -> Iterator[Any]:
+        """Yield the payloads of a body as received, unread; raise ``ResponseError``.
+
+        What ``parse`` splits, without reading the items: the ingester's check that a
+        response parses, and its count, before anything of it is stored.
+        """
+        body = Body.of(body)
+        yield from self._payloads(body, self._unusual(body))
+
+    def _unusual(self, body: Body) -> bool:
+        if body.blank():
+            raise ResponseError("empty response")
+        return body.contains(_MAYBE_UNSTORABLE)
+
+    def _payloads(self, body: Body, unusual: bool) -> Iterable[Any]:
+        # A body holding what ``storable`` replaces is split whole, as received: a
+        # streaming reader may decode those characters its own way (yajl turns a lone
+        # surrogate into "?"), and such bodies are rare.
+        return self.split(body.read()) if unusual else self.split_file(body.stream())
+
 
 def _one_page(body: bytes, number: int) -> None:
     """The next page of a source that has one: none."""
@@ -245,7 +275,7 @@ def _one_page(body: bytes, number: int) -> None:
 
 # What can make a payload unstorable, as it shows in a body: NUL (raw or escaped), an
 # escaped surrogate, or JSON's NaN and Infinity. A body with none of them (nearly all)
-# skips the walk through every payload.
+# skips the walk through every payload, and may be read as a stream.
 _MAYBE_UNSTORABLE = re.compile(rb"\x00|\\u0000|\\u[dD][89a-fA-F]|NaN|Infinity")
 
 

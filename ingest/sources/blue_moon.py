@@ -9,9 +9,11 @@ all-day item) and optionally ``endDate``, ``allDay``, ``summary`` (plain text) a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any, BinaryIO
 
+import ijson
 from django.conf import settings
 
 from ingest.items import ItemError, ResponseError, Show, VenueFacts
@@ -61,8 +63,29 @@ class BlueMoon(Source):
         if not isinstance(days, dict):
             raise ResponseError("no eventsByDates object in the response")
         for events in days.values():
-            # Every event of a day: early and late shows share one.
-            yield from events if isinstance(events, list) else [events]
+            yield from _listed(events)
+
+    def split_file(self, file: BinaryIO) -> Iterator[Any]:
+        """Yield the feed's events a day at a time, never holding the whole feed.
+
+        A feed the streaming parser refuses, or one without a day, is read again whole
+        by ``split``: the reason it gives is JSON's own (the line and column), and JSON
+        the parser is stricter about than Python's (a number out of range) is still
+        read, from the first event not yielded yet.
+        """
+        yielded = days = 0
+        try:
+            for _, events in ijson.kvitems(file, "eventsByDates", use_float=True):
+                days += 1
+                for event in _listed(events):
+                    yielded += 1
+                    yield event
+            if days:
+                return
+        except ijson.JSONError:
+            pass
+        file.seek(0)
+        yield from islice(self.split(file.read()), yielded, None)
 
     def read(self, payload: Any) -> tuple[str, Show]:
         external_id = identifier(need(payload, "id"))
@@ -84,3 +107,8 @@ class BlueMoon(Source):
             description=description if isinstance(description, str) else None,
             url=CALENDAR_PAGE,
         )
+
+
+def _listed(events: Any) -> list[Any]:
+    # Every event of a day: early and late shows share one.
+    return events if isinstance(events, list) else [events]

@@ -334,6 +334,34 @@ class TestBadInput:
         assert outcome.run.data["counts"]["error"] == 1
         assert outcome.run.data["status"] == "succeeded"
 
+    @pytest.mark.parametrize("process_all", [False, True])
+    def test_batches_read_as_they_go_take_each_item_once(self, store_raw, monkeypatch, process_all):
+        # Batches are read a page at a time after the last key, while the run marks
+        # items processed and one fails (staying unprocessed): each is taken once.
+        from carpenter import builder as builder_module
+        from carpenter import service
+
+        monkeypatch.setattr(service, "BATCH", 2)
+        store_raw(
+            "blue_moon",
+            [blue_moon_item(f"a{i}", f"Band {i}", f"2026-12-{10 + i}T21:00") for i in range(7)],
+        )
+        real = builder_module.Builder._place
+
+        def fail_on_band_3(self, item, batch):
+            if item.show.title == "Band 3":
+                raise KeyError("simulated bug")
+            return real(self, item, batch)
+
+        monkeypatch.setattr(builder_module.Builder, "_place", fail_on_band_3)
+        outcome = run("blue_moon", process_all=process_all)
+        titles = sorted(e.data["title"] for e in events())
+        assert titles == [f"Band {i}" for i in range(7) if i != 3]
+        assert len(records("error")) == 1
+        processed = [r.data["processed"] for r in Node.objects.labelled("raw_data")]
+        assert sorted(processed) == [False] + [True] * 6
+        assert outcome.run.data["per_source"]["blue_moon"]["total"] == 7
+
     def test_a_venue_deleted_under_its_events_is_made_again(self, store_raw):
         store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars", "2026-12-12T21:00")])
         run("blue_moon")

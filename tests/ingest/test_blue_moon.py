@@ -1,5 +1,8 @@
 """blue_moon: reading the Wix calendar feed of the Blue Moon Tavern."""
 
+import io
+import json
+
 import pytest
 
 from ingest.items import BadItem, Item, ResponseError, Show
@@ -85,6 +88,25 @@ def test_bad_items_are_named_and_the_rest_goes_on():
 def test_a_response_that_does_not_parse_is_refused_whole(name, message):
     with pytest.raises(ResponseError, match=message):
         list(source.parse(fixture_path("blue_moon", name).read_bytes()))
+
+
+def test_a_feed_read_as_a_stream_gives_what_it_gives_read_whole():
+    body = sample("blue_moon.json")
+    assert list(source.split_file(io.BytesIO(body))) == list(source.split(body))
+
+
+def test_a_feed_the_stream_parser_refuses_half_way_is_read_whole_each_event_once():
+    # yajl refuses a number out of range that Python's JSON reads (as infinity).
+    feed = {"eventsByDates": {"2027-01-01": [{"id": "a"}], "2027-01-02": [{"id": "b"}]}}
+    body = json.dumps(feed).replace('"b"}', '"b", "capacity": 1e400}').encode()
+    ids = [payload["id"] for payload in source.split_file(io.BytesIO(body))]
+    assert ids == ["a", "b"]
+
+
+def test_a_feed_cut_short_is_refused_in_json_s_own_words():
+    body = json.dumps({"eventsByDates": {"2027-01-01": [{"id": "a"}]}}).encode()[:-3]
+    with pytest.raises(ResponseError, match=r"not JSON: Expecting ',' delimiter: line 1"):
+        list(source.split_file(io.BytesIO(body)))
 
 
 def test_the_feed_address_is_configuration(settings):

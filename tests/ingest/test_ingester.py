@@ -3,6 +3,7 @@
 import asyncio
 import json
 import re
+import tracemalloc
 
 import httpx
 import pytest
@@ -244,6 +245,18 @@ class TestBadInput:
         assert {key: (n.data, n.updated_at) for key, n in raw_items().items()} == before
         assert records(outcome.run) == []
 
+    def test_a_response_broken_after_many_batches_stores_nothing(self, tmp_path):
+        # Items are stored as they are read, so the whole response is read through
+        # first: a body cut off in transit fails before its first batch is stored.
+        body = json.dumps(blue_moon_feed(1200, 400)).encode()
+        path = tmp_path / "cut.json"
+        path.write_bytes(body[:-40])
+        outcome = ingest(["blue_moon"], from_path=path)
+        assert stats(outcome).error.startswith("not JSON: ")
+        assert stats(outcome).batches == 0
+        assert not raw_items()
+        assert records(outcome.run) == []
+
     def test_a_saved_response_over_the_cap_fails_the_source(self, monkeypatch):
         monkeypatch.setattr(BlueMoon, "max_bytes", 1000)
         outcome = ingest(["blue_moon"], from_path=BLUE_MOON)
@@ -450,6 +463,34 @@ class TestCost:
         one_batch, three_batches = statements(500), statements(1500)
         assert three_batches - one_batch <= 2 * 10
         assert one_batch <= 25
+
+    def test_memory_held_while_storing_does_not_grow_with_the_response(self, tmp_path, monkeypatch):
+        # The response stays in its file and is stored a batch at a time: what a run
+        # holds for the whole response is an id and a hash an item, not the items.
+        held = []
+        store_batch = ingester._store_batch
+
+        def measured(*args):
+            held.append(tracemalloc.get_traced_memory()[0])
+            store_batch(*args)
+
+        monkeypatch.setattr(ingester, "_store_batch", measured)
+
+        def most_held(events: int) -> int:
+            Node.objects.all().delete()
+            held.clear()
+            feed = write_feed(tmp_path / f"{events}.json", blue_moon_feed(events, events))
+            tracemalloc.start()
+            try:
+                assert ingest(["blue_moon"], from_path=feed).ok
+            finally:
+                tracemalloc.stop()
+            return max(held)
+
+        small, large = most_held(500), most_held(2500)
+        # Held whole, the 2,000 items more took 4 MiB (2,000 bytes each); streamed,
+        # 0.7 MiB (their ids and hashes).
+        assert large - small < 1.5 * 2**20
 
     def test_an_unchanged_repeat_skips_the_diff(self, monkeypatch):
         ingest(["blue_moon"], from_path=BLUE_MOON)
