@@ -1,7 +1,10 @@
 """The typed graph API: create, get, upsert, filter, neighbours, and their bulk forms."""
 
 import pytest
+from django.db import transaction
 
+from graph import schemas
+from graph.audit import RECORD_LABEL, RunLog
 from graph.models import Artist, Edge, Event, Node, Venue
 from graph.schemas import GraphDataError
 from graph.store import GraphError
@@ -191,3 +194,31 @@ class TestWrites:
         assert Edge.objects.bulk_link([(artist, "performs_at", s) for s in shows]) == 3
         assert Edge.objects.bulk_link([(artist, "performs_at", s) for s in shows]) == 0
         assert Edge.objects.filter(relation="performs_at").count() == 3
+
+
+class TestAuditRecords:
+    """Records skip validation (``schemas.stored_record``): stored as validate would."""
+
+    @pytest.mark.parametrize(
+        ("run_label", "fields"),
+        [
+            ("ingest_run", {"external_id": "x1", "item": {"id": "x1", "deep": [[{"a": None}]]}}),
+            ("ingest_run", {}),
+            ("carpenter_run", {"kind": "event", "raw_data_id": "r1", "reason": "why, in a line"}),
+            ("carpenter_run", {"kind": "venue"}),
+        ],
+    )
+    def test_each_record_is_stored_as_its_schema_would_store_it(self, run_label, fields):
+        log = RunLog(run_label, sources=["blue_moon"])
+        log.start()
+        target = make_venue() if run_label == "carpenter_run" else None
+        changes = {"title": {"old": "A", "new": "B"}, "lineup.0": {"old": None, "new": "x"}}
+        with transaction.atomic():
+            log.add("update", "blue_moon", "Blue Moon Tavern: B", target, diff=changes, **fields)
+            log.add("error", "blue_moon", "x" * 400, None, **fields)
+            log.flush()
+        records = Node.objects.filter(label=RECORD_LABEL[run_label])
+        assert records.count() == 2
+        for record in records:
+            assert schemas.validate(record.label, record.data) == record.data
+            assert record.data["at"].endswith("Z")
