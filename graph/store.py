@@ -213,7 +213,7 @@ class NodeManager(models.Manager.from_queryset(NodeQuerySet)):  # type: ignore[m
             for chunk in chunked(nodes):
                 cursor.executemany(
                     sql,
-                    [(n.pk, n.label, prep.json(n.data), created, created) for n in chunk],
+                    [(n.id, n.label, prep.json(n.data), created, created) for n in chunk],
                 )
         for node in nodes:
             node._state.adding = False
@@ -289,7 +289,8 @@ class EdgeManager(models.Manager):
                         raise GraphError(
                             f"a {source.label} cannot be linked by {relation!r} to a {target.label}"
                         )
-                    rows.append((new_id(), source.pk, target.pk, relation, payload, stamp, stamp))
+                    # .id, not .pk: the property's lookup was a tenth of linking a batch.
+                    rows.append((new_id(), source.id, target.id, relation, payload, stamp, stamp))
                 cursor.executemany(sql, rows)
                 inserted += max(cursor.rowcount, 0)
         return inserted
