@@ -135,6 +135,16 @@ class Node(models.Model):
         self.data = schemas.validate(self.label, self.data)
         super().save(*args, **kwargs)
 
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Node:
+        node = super().from_db(db, field_names, values)
+        # An event is stored without its report's copies of its own fields
+        # (graph.schemas.expand_event): every reader gets them back here.
+        fields = node.__dict__
+        if fields.get("label") == Label.EVENT and isinstance(fields.get("data"), dict):
+            node.data = schemas.expand_event(node.data)
+        return node
+
     def clean(self) -> None:
         try:
             self.data = schemas.validate(self.label, self.data)
