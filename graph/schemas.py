@@ -518,6 +518,16 @@ class RecordData(NodeData):
     at: Timestamp
     """When the change was made."""
 
+    @model_serializer(mode="wrap")
+    def _stored(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A run writes a record per item: its unset fields (no diff, no reason...) are
+        # left out, not stored as nulls. Readers take a missing one as null (``.get``).
+        return {
+            k: v
+            for k, v in handler(self).items()
+            if v is not None or k not in _OPTIONAL_RECORD_FIELDS
+        }
+
 
 class IngestRecordData(RecordData):
     """A raw item that a run created, updated or could not store."""
@@ -539,6 +549,15 @@ class CarpenterRecordData(RecordData):
     """The kind of node the change is about (raw_data for items skipped or failed)."""
     raw_data_id: str | None = None
     """The raw item the change came from."""
+
+
+# Fields a record may leave unset (null by default), whatever its label.
+_OPTIONAL_RECORD_FIELDS = frozenset(
+    name
+    for schema in (IngestRecordData, CarpenterRecordData)
+    for name, field in schema.model_fields.items()
+    if not field.is_required() and field.default is None
+)
 
 
 SCHEMAS: dict[str, type[NodeData]] = {
