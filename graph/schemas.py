@@ -345,6 +345,12 @@ def expand_event(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "reports": {raw_id: whole}}
 
 
+def stored(label: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Return ``data`` of a node of ``label`` read back whole, as it is stored again
+    (events compacted): what ``validate`` makes of the same data, to compare with."""
+    return compact_event(data) if label == Label.EVENT else data
+
+
 def _only_report(data: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
     reports = data.get("reports")
     if not isinstance(reports, dict) or len(reports) != 1:
