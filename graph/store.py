@@ -155,7 +155,7 @@ class NodeManager(models.Manager.from_queryset(NodeQuerySet)):  # type: ignore[m
                     results[node.key] = Upserted(node, "create")
                     continue
                 current = existing[node.key]
-                if current.data == node.data:
+                if schemas.stored(label, current.data) == node.data:  # read back whole
                     results[node.key] = Upserted(current, "noop")
                     continue
                 old = current.data

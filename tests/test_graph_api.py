@@ -142,6 +142,24 @@ class TestWrites:
         Node.objects.upsert("venue", {"name": "Neumos", "slug": "neumos"})
         assert Node.objects.get(pk=first.pk).updated_at == stamp
 
+    def test_upserting_an_event_as_it_is_changes_nothing(self):
+        # An event with one report is stored without the report's copies of its fields
+        # (graph.schemas.compact_event) and read back whole: the same data is a no-op.
+        venue = make_venue()
+        report = {"source": "blue_moon", "lineup": ["dead-bars"], "title": "Dead Bars"}
+        data = {
+            "title": "Dead Bars",
+            "venue_id": venue.pk,
+            "day": "2026-12-12",
+            "start_time": "21:00",
+            "field_sources": {"title": "blue_moon"},
+            "reports": {"r1": report},
+        }
+        created = Node.objects.upsert("event", data)
+        again = Node.objects.upsert("event", data)
+        assert again.change == "noop" and again.node.pk == created.node.pk
+        assert again.node.data["reports"]["r1"]["title"] == "Dead Bars"
+
     def test_bulk_upsert_in_one_call(self):
         Node.objects.create_node("artist", {"name": "Dead Bars", "slug": "dead-bars"})
         results = Node.objects.bulk_upsert(
