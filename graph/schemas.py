@@ -586,10 +586,13 @@ SCHEMAS: dict[str, type[NodeData]] = {
 }
 
 
-# What validate adds to a record that leaves out an optional field (stored_record).
+# What validate adds to a record that leaves out an optional field (stored_record):
+# the defaults that are not null (RecordData's serializer leaves the null ones out).
 _RECORD_DEFAULTS = {
     schema.label.value: {
-        name: spec.default for name, spec in schema.model_fields.items() if not spec.is_required()
+        name: spec.default
+        for name, spec in schema.model_fields.items()
+        if not spec.is_required() and spec.default is not None
     }
     for schema in (IngestRecordData, CarpenterRecordData)
 }
@@ -637,8 +640,10 @@ def stored_record(label: str, data: dict[str, Any]) -> dict[str, Any]:
     Records are made by ``graph.audit.RunLog`` alone, of its own strings, timestamps
     (``json_time``) and JSON-ready values taken from stored data, and a run writes one
     per change (62,500 on a first run of 30,000 events): checking each again was most
-    of the run's validation. The schema's defaults are filled in, so the stored form is
-    the same; tests/ingest/test_demo_and_checks.py checks it against ``validate``.
+    of the run's validation. The caller leaves out unset (null) fields, as RecordData's
+    serializer does, and the schema's other defaults are filled in, so the stored form
+    is the same; tests check it against ``validate`` (tests/test_graph_api.py, and every
+    record of the demo city in tests/ingest/test_demo_and_checks.py).
     """
     return {**_RECORD_DEFAULTS[label], **data}
 
