@@ -16,7 +16,6 @@ per batch, not per item: each step below is a few queries for the whole batch.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -310,7 +309,7 @@ class Builder:
             original = ev.as_stored(node.data)
             batch.add(
                 EventWork(
-                    data=copy.deepcopy(original),
+                    data=_copy_json(original),
                     venue=venues.get(node.data["venue_id"]),  # None: deleted since
                     node=node,
                     original=original,
@@ -478,21 +477,23 @@ class Builder:
         touched = [w for w in works if w.touched_by is not None]
         slugs = {slug for w in touched for slug in ev.billing(w.data)} - self.artists.keys()
         self.artists.update(Node.objects.by_keys("artist", slugs))
-        known = {a.pk: a for a in self.artists.values()}
+        # The nodes at either end of the wanted edges, by id (``.id``, not ``.pk``: the
+        # property costs a lookup, and this loop runs for every edge of the batch).
+        known: dict[str, Node] = {}
         wanted: set[tuple[str, str, str]] = set()
         for work in touched:
-            event = work.node.pk
+            event = work.node.id
             known[event] = work.node
             if work.venue is not None:
-                known[work.venue.pk] = work.venue
-                wanted.add((work.venue.pk, HOSTS, event))
+                known[work.venue.id] = work.venue
+                wanted.add((work.venue.id, HOSTS, event))
             wanted.update((event, DERIVED_FROM, raw_id) for raw_id in work.data["reports"])
-            known.update((raw.pk, raw) for raw in work.joined)
-            wanted.update(
-                (self.artists[s].pk, PERFORMS_AT, event)
-                for s in ev.billing(work.data)
-                if s in self.artists
-            )
+            known.update((raw.id, raw) for raw in work.joined)
+            for slug in ev.billing(work.data):
+                artist = self.artists.get(slug)
+                if artist is not None:
+                    known[artist.id] = artist
+                    wanted.add((artist.id, PERFORMS_AT, event))
         have = _edges_of([w.node.pk for w in touched if w.original is not None])
         missing = wanted - have
         unknown = {end for triple in missing for end in (triple[0], triple[2])} - known.keys()
@@ -557,6 +558,16 @@ def _edges_of(events: list[str]) -> set[tuple[str, str, str]]:
             ).values_list("source_id", "relation", "target_id")
         )
     return edges
+
+
+def _copy_json(value: Any) -> Any:
+    """A deep copy of stored data (dicts, lists and scalars only): a few times quicker
+    than ``copy.deepcopy``, which must allow for any object and for cycles."""
+    if type(value) is dict:
+        return {key: _copy_json(inner) for key, inner in value.items()}
+    if type(value) is list:
+        return [_copy_json(inner) for inner in value]
+    return value
 
 
 def _slot(data: dict[str, Any]) -> tuple[str, str, str | None]:

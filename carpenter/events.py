@@ -16,25 +16,21 @@ from typing import Any
 from django.conf import settings
 
 from carpenter import overrides, vanish
-from graph.schemas import KEY_SEPARATOR, compact_event, compact_report
+from graph.schemas import (
+    EMPTY_VALUES,
+    KEY_SEPARATOR,
+    REPORT_COPIES,
+    compact_event,
+    compact_report,
+    expand_event,
+)
 from ingest.items import Show
 
-# Fields the reports give and the event takes from the highest-ranked one. The key
-# fields (venue, day, start time) decide which event a report belongs to.
-MERGED_FIELDS = (
-    "title",
-    "end_time",
-    "description",
-    "url",
-    "image_url",
-    "ticket_url",
-    "price_low",
-    "price_high",
-    "currency",
-    "age_limit",
-    "genres",
-)
-_EMPTY = (None, "", [], ())
+# Fields the reports give and the event takes from the highest-ranked one (title, end
+# time, description, links, prices, age limit, genres). The key fields (venue, day,
+# start time) decide which event a report belongs to.
+MERGED_FIELDS = REPORT_COPIES
+_EMPTY = EMPTY_VALUES
 # Derived bookkeeping, left out of an event's diff in favour of what it means.
 BOOKKEEPING = ("reports", "field_sources")
 
@@ -69,13 +65,14 @@ def report(source: str, show: Show, lineup: list[str], *, gone: bool = False) ->
 
 
 def as_stored(data: dict[str, Any]) -> dict[str, Any]:
-    """Return an event's data as it is stored now (compact_event, compact_report): an
-    event stored before events were compacted compares equal to itself made again."""
+    """Return an event's data as it is stored now (compact_event, compact_report), its
+    reports whole (expand_event): an event stored before events were compacted compares
+    equal to itself made again."""
     stored = compact_event(data)
     reports = stored.get("reports")
     if reports:
         stored["reports"] = {raw: compact_report(r) for raw, r in reports.items()}
-    return stored
+    return expand_event(stored)
 
 
 def _stored(value: Any) -> Any:

@@ -20,6 +20,7 @@ is recorded with its reason on the event's carpenter record.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -49,16 +50,14 @@ def day_prefix(venue_id: str, day: str) -> str:
 def load_same_days(slots: Iterable[tuple[str, str]]) -> list[Node]:
     """Return the events at these (venue id, day) pairs, locked like the builder's.
 
-    One key range per venue (its first to its last day in the batch), a query per 50
-    venues: the (label, key) index finds them, and the ORM builds a small statement.
-    Events of days in between that are not wanted are dropped here.
+    One key range per run of nearby days at a venue (``day_spans``), 50 ranges a
+    query: the (label, key) index finds them, and the ORM builds a small statement.
+    A batch of a few changed shows spread over the calendar reads those days, not
+    every event between its first and last day (ten times the batch, when a tenth of
+    a feed changed). Events of days in a span that are not wanted are dropped here.
     """
     wanted = set(slots)
-    spans: dict[str, tuple[str, str]] = {}
-    for venue_id, day in wanted:
-        first, last = spans.get(venue_id, (day, day))
-        spans[venue_id] = (min(first, day), max(last, day))
-    events = Node.objects.select_for_update().filter(label="event")
+    events = Node.objects.select_for_update()  # the label is in each range's term
     if connection.vendor == "postgresql":
         # Compared byte by byte: a locale's collation may skip the separators.
         events = events.alias(bytewise=Collate("key", "C"))
@@ -66,18 +65,46 @@ def load_same_days(slots: Iterable[tuple[str, str]]) -> list[Node]:
     else:
         field = "key"  # SQLite and libSQL compare text bytewise already
     found: list[Node] = []
-    for chunk in chunked(sorted(spans.items()), 50):
+    for chunk in chunked(day_spans(wanted), 50):
         where = Q()
-        for venue_id, (first, last) in chunk:
+        for venue_id, first, last in chunk:
             start, end = day_prefix(venue_id, first), day_prefix(venue_id, last)
             end = end[:-1] + chr(ord(end[-1]) + 1)  # just past the last day's keys
-            where |= Q(**{f"{field}__gte": start, f"{field}__lt": end})
+            # The label in each term lets SQLite seek each range on the (label, key)
+            # index; outside the OR it scanned every event.
+            where |= Q(label="event", **{f"{field}__gte": start, f"{field}__lt": end})
         found += (
             e
             for e in events.filter(where).order_by("pk")
             if (e.data["venue_id"], e.data["day"]) in wanted
         )
     return found
+
+
+SPAN_GAP = 2
+"""Days: wanted days at most this far apart are read as one key range."""
+
+
+def day_spans(slots: Iterable[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """Return (venue id, first day, last day) ranges covering these (venue id, day) pairs.
+
+    Days of a venue closer than ``SPAN_GAP`` join one range: a batch of consecutive
+    days is one range, a day here and there are ranges of their own.
+    """
+    spans: list[tuple[str, str, str]] = []
+    for venue_id, day in sorted(set(slots)):
+        if spans and spans[-1][0] == venue_id and _days_apart(spans[-1][2], day) <= SPAN_GAP:
+            spans[-1] = (venue_id, spans[-1][1], day)
+        else:
+            spans.append((venue_id, day, day))
+    return spans
+
+
+def _days_apart(first: str, last: str) -> int:
+    try:
+        return (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days
+    except ValueError:  # not a calendar day: a range of its own
+        return SPAN_GAP + 1
 
 
 def same_show(data: dict[str, Any], source: str, title: str, time: str | None, lineup: list[str]):

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from graph.labels import Label
 from graph.models import Edge, Node
-from graph.schemas import SourceStats
+from graph.schemas import SourceStats, json_time, stored_record
 
 # Change types, as the contract names them, and the per-source counter each feeds.
 CREATE, UPDATE, NOOP, SKIP, ERROR = "create", "update", "noop", "skip", "error"
@@ -155,8 +155,8 @@ class RunLog:
             self.tally(source, change_type, kind=fields.get("kind"))
         data = {"change_type": change_type, "source": source, "summary": summary[:300]}
         data.update((k, v) for k, v in fields.items() if v is not None)
-        data["at"] = timezone.now()
-        self.pending.append(PendingRecord(data, target))
+        data["at"] = json_time(timezone.now())
+        self.pending.append(PendingRecord(stored_record(RECORD_LABEL[self.label], data), target))
 
     def tally(self, source: str, change_type: str, count: int = 1, kind: str | None = None) -> None:
         """Count changes that get no record of their own (unchanged items)."""
@@ -214,7 +214,9 @@ class RunLog:
         if not self.pending:
             return 0
         record_label = RECORD_LABEL[self.label]
-        records = Node.objects.bulk_create_nodes(record_label, [p.data for p in self.pending])
+        records = Node.objects.bulk_create_nodes(
+            record_label, [p.data for p in self.pending], stored=True
+        )
         links = [(self.run, "has_record", record) for record in records]
         links += [
             (record, "changed", p.target)

@@ -76,7 +76,8 @@ def deeper_than(value: Any, limit: int = MAX_DEPTH) -> bool:
             continue
         if depth + 1 > limit:
             return True
-        stack.extend((child, depth + 1) for child in children)
+        # Only containers go on the stack: most of an item is scalars.
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
     return False
 
 

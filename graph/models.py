@@ -82,6 +82,20 @@ def natural_key_expression() -> models.Case:
 
 
 KEYED_LABELS = [label for label, s in schemas.SCHEMAS.items() if s.natural_key]
+UPDATED_LABELS = (Label.VENUE, Label.ARTIST, Label.EVENT, Label.INGEST_RUN, Label.CARPENTER_RUN)
+
+
+def label_is(*labels: str) -> Q:
+    """Return the condition of a partial index over ``labels``.
+
+    ``label = a OR label = b``, not ``label IN (a, b)``: SQLite uses a partial index only
+    for a query whose WHERE implies its condition term by term, and ``label = %s``
+    implies one of these terms (bound parameters included) but not an IN list.
+    """
+    condition = Q()
+    for label in labels:
+        condition |= Q(label=label)
+    return condition
 
 
 class Node(models.Model):
@@ -109,8 +123,14 @@ class Node(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["label", "created_at"], name="nodes_label_created"),
-            # Runs changed lately (graph.totals: what /metrics reads again at each scrape).
-            models.Index(fields=["label", "updated_at"], name="nodes_label_updated"),
+            # Runs changed lately (graph.totals: what /metrics reads again at each scrape)
+            # and the public's last change (web.public.caching), so only those labels:
+            # raw data and records, most nodes, are never asked for by updated_at.
+            models.Index(
+                fields=["label", "updated_at"],
+                name="nodes_label_updated",
+                condition=label_is(*UPDATED_LABELS),
+            ),
             # The newest nodes of every label (the admin's all-nodes list): without it a
             # page of 50 sorted every node.
             models.Index(fields=["created_at", "id"], name="nodes_created"),
@@ -134,6 +154,16 @@ class Node(models.Model):
             self.label = self.LABEL
         self.data = schemas.validate(self.label, self.data)
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Node:
+        node = super().from_db(db, field_names, values)
+        # An event is stored without its report's copies of its own fields
+        # (graph.schemas.expand_event): every reader gets them back here.
+        fields = node.__dict__
+        if fields.get("label") == Label.EVENT and isinstance(fields.get("data"), dict):
+            node.data = schemas.expand_event(node.data)
+        return node
 
     def clean(self) -> None:
         try:

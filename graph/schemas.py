@@ -8,8 +8,13 @@ key (see ``graph.models.Node.key``).
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import functools
+import inspect
+import itertools
 import re
+import textwrap
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -20,6 +25,7 @@ from pydantic import (
     SerializerFunctionWrapHandler,
     ValidationError,
     model_serializer,
+    model_validator,
 )
 
 from graph import bounds
@@ -77,7 +83,7 @@ SourceStatus = Literal["running", "succeeded", "failed", "skipped"]
 class NodeData(BaseModel):
     """Base of every label's schema: unknown fields are refused, not dropped."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, validate_default=False)
+    model_config = ConfigDict(extra="forbid", validate_default=False)
 
     label: ClassVar[Label]
     natural_key: ClassVar[tuple[str, ...]] = ()
@@ -86,7 +92,7 @@ class NodeData(BaseModel):
 class FieldOverride(BaseModel):
     """An operator's correction of one field: kept in force over what sources say."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
 
     value: Any = None
     """The value in force."""
@@ -153,7 +159,7 @@ class ArtistData(NodeData):
 class EventReport(BaseModel):
     """What one raw item says about an event's show."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
 
     source: NonEmpty
     """The source of the raw item."""
@@ -262,6 +268,12 @@ class EventData(NodeData):
     """Operators' corrections by field (title, start_time, lineup, hidden), applied
     after the fields derived from reports (carpenter.overrides)."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _full(cls, data: Any) -> Any:
+        # Stored data lacks its report's copies of the event's fields: put them back.
+        return expand_event(data) if isinstance(data, dict) else data
+
     @model_serializer(mode="wrap")
     def _stored(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         return compact_event(handler(self))
@@ -278,8 +290,94 @@ _EVENT_DEFAULTS = {
 
 
 def compact_event(data: dict[str, Any]) -> dict[str, Any]:
-    """Return an event's data as it is stored: without the fields no report gives."""
-    return {k: v for k, v in data.items() if k not in _EVENT_DEFAULTS or v != _EVENT_DEFAULTS[k]}
+    """Return an event's data as it is stored: without the fields no report gives, and
+    without its one report's copies of the event's own fields (``expand_event``)."""
+    stored = {k: v for k, v in data.items() if k not in _EVENT_DEFAULTS or v != _EVENT_DEFAULTS[k]}
+    only = _only_report(stored)
+    sources = stored.get("field_sources")
+    if only is None or not isinstance(sources, dict):
+        return stored
+    raw_id, report = only
+    source = report.get("source")
+    copies = [
+        field
+        for field, owner in sources.items()
+        if owner == source
+        and field in REPORT_COPIES
+        and field in report
+        and report[field] == stored.get(field)
+    ]
+    if not copies:
+        return stored
+    kept = {k: v for k, v in report.items() if k not in copies}
+    stored = {**stored, "reports": {raw_id: kept}}
+    if len(copies) == len(sources) and sources == _all_from(stored, source):
+        # Every field the event has is its report's: the source's name says it all.
+        stored["field_sources"] = source
+    return stored
+
+
+def expand_event(data: dict[str, Any]) -> dict[str, Any]:
+    """Return an event's data with its report whole again (the inverse of compaction).
+
+    An event most often has one report, and its fields (title, description, links...)
+    are that report's: ``field_sources`` names the report's source for each. Storing
+    them twice was a third of an event's size, so the stored report leaves out each
+    field ``field_sources`` gives to its source and holds the same value as the event;
+    this puts them back from the event. ``carpenter.events.resolve`` only names a
+    source for a field that source's report gives, so a report never lacked one of
+    those fields of its own. When every field the event has is its report's,
+    ``field_sources`` is stored as just that source's name. Events with several reports
+    are stored whole: which report a field came from is then not told by the source.
+    """
+    sources = data.get("field_sources")
+    if isinstance(sources, str):
+        data = {**data, "field_sources": _all_from(data, sources)}
+        sources = data["field_sources"]
+    only = _only_report(data)
+    if only is None or not isinstance(sources, dict):
+        return data
+    raw_id, report = only
+    source = report.get("source")
+    missing = [
+        field
+        for field, owner in sources.items()
+        if owner == source and field in REPORT_COPIES and field not in report and field in data
+    ]
+    if not missing:
+        return data
+    whole = {**report, **{field: data[field] for field in missing}}
+    return {**data, "reports": {raw_id: whole}}
+
+
+def stored(label: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Return ``data`` of a node of ``label`` read back whole, as it is stored again
+    (events compacted): what ``validate`` makes of the same data, to compare with."""
+    return compact_event(data) if label == Label.EVENT else data
+
+
+def _only_report(data: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    reports = data.get("reports")
+    if not isinstance(reports, dict) or len(reports) != 1:
+        return None
+    ((raw_id, report),) = reports.items()
+    return (raw_id, report) if isinstance(report, dict) else None
+
+
+def _all_from(data: dict[str, Any], source: str) -> dict[str, str]:
+    """Return ``field_sources`` for an event whose every field came from ``source``."""
+    return {f: source for f in REPORT_COPIES if data.get(f) not in EMPTY_VALUES}
+
+
+# The fields a report gives and its event takes (not source, lineup, status or gone),
+# in the order carpenter.events.resolve goes through them.
+REPORT_COPIES = tuple(
+    name
+    for name in EventReport.model_fields
+    if name in EventData.model_fields and name not in ("source", "status")
+)
+EMPTY_VALUES = (None, "", [], ())
+"""Values that give an event nothing: a report's field holding one does not count."""
 
 
 class RawDataData(NodeData):
@@ -318,7 +416,7 @@ class RawDataData(NodeData):
 class FetchStats(BaseModel):
     """How an ingest run's fetch of one source went (sources: ``ingest.fetch.Pages``)."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
 
     complete: bool = True
     """False when the fetch did not read every page of the window the source covers."""
@@ -337,7 +435,7 @@ class FetchStats(BaseModel):
 class SourceStats(BaseModel):
     """What one run did for one source."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
 
     created: int = 0
     """Items or nodes created."""
@@ -431,6 +529,16 @@ class RecordData(NodeData):
     at: Timestamp
     """When the change was made."""
 
+    @model_serializer(mode="wrap")
+    def _stored(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A run writes a record per item: its unset fields (no diff, no reason...) are
+        # left out, not stored as nulls. Readers take a missing one as null (``.get``).
+        return {
+            k: v
+            for k, v in handler(self).items()
+            if v is not None or k not in _OPTIONAL_RECORD_FIELDS
+        }
+
 
 class IngestRecordData(RecordData):
     """A raw item that a run created, updated or could not store."""
@@ -454,6 +562,15 @@ class CarpenterRecordData(RecordData):
     """The raw item the change came from."""
 
 
+# Fields a record may leave unset (null by default), whatever its label.
+_OPTIONAL_RECORD_FIELDS = frozenset(
+    name
+    for schema in (IngestRecordData, CarpenterRecordData)
+    for name, field in schema.model_fields.items()
+    if not field.is_required() and field.default is None
+)
+
+
 SCHEMAS: dict[str, type[NodeData]] = {
     schema.label.value: schema
     for schema in (
@@ -466,6 +583,18 @@ SCHEMAS: dict[str, type[NodeData]] = {
         CarpenterRunData,
         CarpenterRecordData,
     )
+}
+
+
+# What validate adds to a record that leaves out an optional field (stored_record):
+# the defaults that are not null (RecordData's serializer leaves the null ones out).
+_RECORD_DEFAULTS = {
+    schema.label.value: {
+        name: spec.default
+        for name, spec in schema.model_fields.items()
+        if not spec.is_required() and spec.default is not None
+    }
+    for schema in (IngestRecordData, CarpenterRecordData)
 }
 
 
@@ -503,6 +632,54 @@ def validate(label: str, data: Any) -> dict[str, Any]:
     except (ValueError, TypeError, RecursionError) as exc:
         # pydantic raises a plain ValueError ("Maximum serialization depth exceeded").
         raise GraphDataError(label, f"cannot be stored as JSON: {exc}") from None
+
+
+def stored_record(label: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Return an audit record's data as ``validate`` stores it, without pydantic.
+
+    Records are made by ``graph.audit.RunLog`` alone, of its own strings, timestamps
+    (``json_time``) and JSON-ready values taken from stored data, and a run writes one
+    per change (62,500 on a first run of 30,000 events): checking each again was most
+    of the run's validation. The caller leaves out unset (null) fields, as RecordData's
+    serializer does, and the schema's other defaults are filled in, so the stored form
+    is the same; tests check it against ``validate`` (tests/test_graph_api.py, and every
+    record of the demo city in tests/ingest/test_demo_and_checks.py).
+    """
+    return {**_RECORD_DEFAULTS[label], **data}
+
+
+def json_time(value: dt.datetime) -> str:
+    """A timestamp as ``validate`` stores it (ISO 8601, ``Z`` for UTC)."""
+    return value.isoformat().replace("+00:00", "Z")
+
+
+@functools.cache
+def field_docs(schema: type[BaseModel]) -> dict[str, str]:
+    """Return each field's docstring (the string under it in the class), by name.
+
+    For the admin's form help. Read from the source on first use, bases first, instead
+    of pydantic's ``use_attribute_docstrings``: that reads every schema's source when
+    this module is imported, 40-70 ms of each command's start-up.
+    """
+    docs: dict[str, str] = {}
+    for cls in reversed(schema.__mro__):
+        if not issubclass(cls, BaseModel) or cls is BaseModel:
+            continue
+        try:
+            (tree,) = ast.parse(textwrap.dedent(inspect.getsource(cls))).body
+        except (OSError, TypeError, ValueError):
+            continue
+        body = getattr(tree, "body", [])
+        for field, doc in itertools.pairwise(body):
+            if (
+                isinstance(field, ast.AnnAssign)
+                and isinstance(field.target, ast.Name)
+                and isinstance(doc, ast.Expr)
+                and isinstance(doc.value, ast.Constant)
+                and isinstance(doc.value.value, str)
+            ):
+                docs[field.target.id] = inspect.cleandoc(doc.value.value)
+    return docs
 
 
 def _describe(exc: ValidationError) -> str:

@@ -32,12 +32,19 @@ MAX_WORDS = 8
 
 SQLITE_VENDORS = ("sqlite", "libsql")
 
-# Events by day: every public listing asks for a range of days of one label. The
-# expression is the one graph.expressions.JSONText writes, so the planner can use it.
+# Events by day: every public listing asks for a range of days of events. The
+# expression is the one graph.expressions.JSONText writes, so the planner can use it;
+# only events are in it (``label = 'event'``, which a listing's ``label = %s`` implies),
+# not the raw data and records that also have a day or none (migration graph 0007).
 SQLITE_DAY_INDEX = (
-    "CREATE INDEX IF NOT EXISTS nodes_label_day ON nodes (label, json_extract(data, '$.day'))"
+    "CREATE INDEX IF NOT EXISTS nodes_label_day ON nodes (label, json_extract(data, '$.day')) "
+    "WHERE label = 'event'"
 )
-POSTGRES_DAY_INDEX = "CREATE INDEX IF NOT EXISTS nodes_label_day ON nodes (label, (data ->> 'day'))"
+POSTGRES_DAY_INDEX = (
+    "CREATE INDEX IF NOT EXISTS nodes_label_day ON nodes (label, (data ->> 'day')) "
+    "WHERE label = 'event'"
+)
+DROP_DAY_INDEX = "DROP INDEX IF EXISTS nodes_label_day"
 
 SQLITE_CREATE = [
     # remove_diacritics: "Neumos" finds "Neumo's"-less spellings, "Café" finds "Cafe".
@@ -74,7 +81,7 @@ def drop(connection: Any = None) -> None:
     """Drop the search table and the day index."""
     with (connection or default_connection).cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
-        cursor.execute("DROP INDEX IF EXISTS nodes_label_day")
+        cursor.execute(DROP_DAY_INDEX)
 
 
 def rebuild(connection: Any = None) -> int:

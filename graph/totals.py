@@ -129,17 +129,21 @@ def run_totals(buckets: Sequence[float], where: tuple[str, list] | None = None) 
     columns.append(f"SUM(CASE WHEN {timed} THEN 1 ELSE 0 END)")
     columns += [f"SUM(CASE WHEN {timed} AND {seconds} <= %s THEN 1 ELSE 0 END)" for _ in buckets]
     columns.append(f"MAX(CASE WHEN {status} = 'succeeded' THEN {run.format('finished_at')} END)")
+    # One arm per kind of run, each with its own ``label = %s``: nodes_label_updated is
+    # a partial index over a few labels (graph.models.label_is), which SQLite uses only
+    # for a query naming one of them (an IN list or an OR of them does not do).
+    kinds = (Label.INGEST_RUN.value, Label.CARPENTER_RUN.value)
+    condition = f" AND {where[0]}" if where else ""
+    runs = " UNION ALL ".join(
+        f"SELECT n.label, n.data FROM nodes AS n WHERE n.label = %s{condition}" for _ in kinds
+    )
     sql = (
         f"SELECT n.label, s.key, {status}, COUNT(*), {', '.join(columns)} "
-        f"FROM nodes AS n {each} WHERE n.label IN (%s, %s){' AND ' + where[0] if where else ''} "
-        "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        f"FROM ({runs}) AS n {each} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
     )
-    params = [
-        *buckets,
-        Label.INGEST_RUN.value,
-        Label.CARPENTER_RUN.value,
-        *(where[1] if where else []),
-    ]
+    params = [*buckets]
+    for kind in kinds:
+        params += [kind, *(where[1] if where else [])]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -111,7 +111,13 @@ def day_and_time(value: Any, *, field: str = "date") -> tuple[str, str | None]:
             moment = moment.astimezone(local_zone())
     except (ValueError, OverflowError):
         raise ItemError(f"{field} {value!r} does not parse") from None
-    return moment.date().isoformat(), moment.strftime("%H:%M")
+    return moment.date().isoformat(), clock(moment)
+
+
+def clock(moment: dt.datetime) -> str:
+    """HH:MM of a moment; formatted by hand, as strftime on an aware datetime is slow
+    (8 µs, a fifth of reading an item)."""
+    return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
 def epoch_millis(value: Any, *, field: str = "date") -> tuple[str, str]:
@@ -122,7 +128,7 @@ def epoch_millis(value: Any, *, field: str = "date") -> tuple[str, str]:
         moment = dt.datetime.fromtimestamp(value / 1000, dt.UTC).astimezone(local_zone())
     except (ValueError, OverflowError, OSError):
         raise ItemError(f"{field} {value!r} is out of range") from None
-    return moment.date().isoformat(), moment.strftime("%H:%M")
+    return moment.date().isoformat(), clock(moment)
 
 
 def any_time(value: Any, *, field: str = "time") -> str:

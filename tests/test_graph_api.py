@@ -1,7 +1,10 @@
 """The typed graph API: create, get, upsert, filter, neighbours, and their bulk forms."""
 
 import pytest
+from django.db import transaction
 
+from graph import schemas
+from graph.audit import RECORD_LABEL, RunLog
 from graph.models import Artist, Edge, Event, Node, Venue
 from graph.schemas import GraphDataError
 from graph.store import GraphError
@@ -139,6 +142,24 @@ class TestWrites:
         Node.objects.upsert("venue", {"name": "Neumos", "slug": "neumos"})
         assert Node.objects.get(pk=first.pk).updated_at == stamp
 
+    def test_upserting_an_event_as_it_is_changes_nothing(self):
+        # An event with one report is stored without the report's copies of its fields
+        # (graph.schemas.compact_event) and read back whole: the same data is a no-op.
+        venue = make_venue()
+        report = {"source": "blue_moon", "lineup": ["dead-bars"], "title": "Dead Bars"}
+        data = {
+            "title": "Dead Bars",
+            "venue_id": venue.pk,
+            "day": "2026-12-12",
+            "start_time": "21:00",
+            "field_sources": {"title": "blue_moon"},
+            "reports": {"r1": report},
+        }
+        created = Node.objects.upsert("event", data)
+        again = Node.objects.upsert("event", data)
+        assert again.change == "noop" and again.node.pk == created.node.pk
+        assert again.node.data["reports"]["r1"]["title"] == "Dead Bars"
+
     def test_bulk_upsert_in_one_call(self):
         Node.objects.create_node("artist", {"name": "Dead Bars", "slug": "dead-bars"})
         results = Node.objects.bulk_upsert(
@@ -191,3 +212,31 @@ class TestWrites:
         assert Edge.objects.bulk_link([(artist, "performs_at", s) for s in shows]) == 3
         assert Edge.objects.bulk_link([(artist, "performs_at", s) for s in shows]) == 0
         assert Edge.objects.filter(relation="performs_at").count() == 3
+
+
+class TestAuditRecords:
+    """Records skip validation (``schemas.stored_record``): stored as validate would."""
+
+    @pytest.mark.parametrize(
+        ("run_label", "fields"),
+        [
+            ("ingest_run", {"external_id": "x1", "item": {"id": "x1", "deep": [[{"a": None}]]}}),
+            ("ingest_run", {}),
+            ("carpenter_run", {"kind": "event", "raw_data_id": "r1", "reason": "why, in a line"}),
+            ("carpenter_run", {"kind": "venue"}),
+        ],
+    )
+    def test_each_record_is_stored_as_its_schema_would_store_it(self, run_label, fields):
+        log = RunLog(run_label, sources=["blue_moon"])
+        log.start()
+        target = make_venue() if run_label == "carpenter_run" else None
+        changes = {"title": {"old": "A", "new": "B"}, "lineup.0": {"old": None, "new": "x"}}
+        with transaction.atomic():
+            log.add("update", "blue_moon", "Blue Moon Tavern: B", target, diff=changes, **fields)
+            log.add("error", "blue_moon", "x" * 400, None, **fields)
+            log.flush()
+        records = Node.objects.filter(label=RECORD_LABEL[run_label])
+        assert records.count() == 2
+        for record in records:
+            assert schemas.validate(record.label, record.data) == record.data
+            assert record.data["at"].endswith("Z")

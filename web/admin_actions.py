@@ -9,7 +9,7 @@ duplicate of a merge, which the carpenter's ``merge_venues`` records as a run.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -104,34 +104,20 @@ def merge(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet) -> H
     if request.POST.get("confirm") == "yes" and keep_id in by_id:
         keep = by_id.pop(keep_id)
         duplicate = next(iter(by_id.values()))
-        try:
-            run = merging.merge_venues(keep, duplicate, trigger="admin")
-        except Exception as error:
-            logger.exception("merging venue %s into %s failed", duplicate.pk, keep.pk)
-            modeladmin.message_user(request, f"The merge failed: {error}", messages.ERROR)
-            return None
-        modeladmin.message_user(
+        return _recorded_run(
+            modeladmin,
             request,
-            format_html(
-                'Merged “{}” into “{}”: <a href="{}">carpenter run {}</a> recorded it.',
-                duplicate.display_name,
-                keep.display_name,
-                reverse("dashboard:run", args=[run.pk]),
-                run.pk[:8],
-            ),
-            messages.SUCCESS,
+            lambda: merging.merge_venues(keep, duplicate, trigger="admin"),
+            f"Merged “{duplicate.display_name}” into “{keep.display_name}”",
         )
-        return None
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": "Merge two venues",
-        "subtitle": None,
-        "venues": venues,
-        "opts": modeladmin.model._meta,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "missing_choice": request.POST.get("confirm") == "yes",
-    }
-    return TemplateResponse(request, "admin/graph/venue/merge_confirm.html", context)
+    return _confirm_page(
+        modeladmin,
+        request,
+        "admin/graph/venue/merge_confirm.html",
+        "Merge two venues",
+        venues=venues,
+        missing_choice=request.POST.get("confirm") == "yes",
+    )
 
 
 @admin.action(description="Merge two artists that are one", permissions=["change"])
@@ -148,22 +134,20 @@ def merge_artists(
     if request.POST.get("confirm") == "yes" and keep_id in by_id:
         keep = by_id.pop(keep_id)
         duplicate = next(iter(by_id.values()))
-        return _artist_run(
+        return _recorded_run(
             modeladmin,
             request,
             lambda: aliases.merge_artists(keep, duplicate, by=request.user.get_username()),
             f"Merged “{duplicate.display_name}” into “{keep.display_name}”",
         )
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": "Merge two artists",
-        "subtitle": None,
-        "artists": artists,
-        "opts": modeladmin.model._meta,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "missing_choice": request.POST.get("confirm") == "yes",
-    }
-    return TemplateResponse(request, "admin/graph/artist/merge_confirm.html", context)
+    return _confirm_page(
+        modeladmin,
+        request,
+        "admin/graph/artist/merge_confirm.html",
+        "Merge two artists",
+        artists=artists,
+        missing_choice=request.POST.get("confirm") == "yes",
+    )
 
 
 @admin.action(description="Split an artist that is several", permissions=["change"])
@@ -178,29 +162,43 @@ def split_artist(
     (artist,) = artists
     names = [line.strip() for line in request.POST.get("names", "").splitlines() if line.strip()]
     if request.POST.get("confirm") == "yes" and names:
-        return _artist_run(
+        return _recorded_run(
             modeladmin,
             request,
             lambda: aliases.split_artist(artist, names, by=request.user.get_username()),
             f"Split “{artist.display_name}” into {', '.join(names)}",
         )
+    return _confirm_page(
+        modeladmin,
+        request,
+        "admin/graph/artist/split_form.html",
+        "Split an artist",
+        artist=artist,
+        missing_names=request.POST.get("confirm") == "yes",
+    )
+
+
+def _confirm_page(
+    modeladmin: ModelAdmin, request: HttpRequest, template: str, title: str, **extra: Any
+) -> TemplateResponse:
+    """The page an action shows to ask what it needs before it changes anything."""
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": "Split an artist",
+        "title": title,
         "subtitle": None,
-        "artist": artist,
         "opts": modeladmin.model._meta,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "missing_names": request.POST.get("confirm") == "yes",
+        **extra,
     }
-    return TemplateResponse(request, "admin/graph/artist/split_form.html", context)
+    return TemplateResponse(request, template, context)
 
 
-def _artist_run(modeladmin: ModelAdmin, request: HttpRequest, work, done: str) -> None:
+def _recorded_run(modeladmin: ModelAdmin, request: HttpRequest, work, done: str) -> None:
+    """Run an operator's merge or split; say what it did, with a link to its run."""
     try:
         run = work()
     except Exception as error:
-        logger.exception("an artist merge or split failed")
+        logger.exception("a merge or split failed")
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
         modeladmin.message_user(request, f"Nothing changed: {first}", messages.ERROR)
         return None

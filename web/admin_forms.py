@@ -36,7 +36,8 @@ def form_for(label: str) -> type[forms.ModelForm]:
                 required=False, widget=forms.Textarea(attrs={"rows": 5}), help_text=LINEUP_HELP
             )
         else:
-            declared[name] = _field_for(schema.model_fields[name])
+            help_text = schemas.field_docs(schema).get(name, "")
+            declared[name] = _field_for(schema.model_fields[name], help_text)
         declared[RESTORE + name] = forms.BooleanField(
             required=False, label=f"{name.replace('_', ' ')}: back to the sources"
         )
@@ -44,12 +45,12 @@ def form_for(label: str) -> type[forms.ModelForm]:
     return type(f"{label.title()}Form", (CorrectionForm,), {**declared, "Meta": meta})
 
 
-def _field_for(info: Any) -> forms.Field:
+def _field_for(info: Any, help_text: str) -> forms.Field:
     """Return the form field of one schema field, by its type."""
     kinds = set(typing.get_args(info.annotation)) | {info.annotation}
     if info.metadata:  # pydantic keeps Annotated's validators apart: put them back
         kinds.add(typing.Annotated[(info.annotation, *info.metadata)])
-    common = {"required": info.is_required(), "help_text": info.description or ""}
+    common = {"required": info.is_required(), "help_text": help_text}
     if bool in kinds:
         return forms.BooleanField(**{**common, "required": False})
     if schemas.Day in kinds:

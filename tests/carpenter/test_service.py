@@ -1,9 +1,12 @@
 """A carpenter run: raw data into venues, artists and events, with its audit trail."""
 
+import json
+
 import pytest
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
+from carpenter import events as ev
 from carpenter.service import carpenter
 from graph.models import Edge, Node
 from tests.carpenter.conftest import blue_moon_item, events, listing, records
@@ -145,6 +148,46 @@ class TestRepeats:
         # Nor does the event keep the fields no report gives; it says null for them.
         assert "image_url" not in event.data and "genres" not in event.data
         assert event.data["start_time"] == "21:00" and event.data["hidden"] is False
+
+    def test_an_events_one_report_is_stored_without_the_events_own_fields(self, store_raw):
+        store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars", "2026-12-12T21:00")])
+        run("blue_moon")
+        (event,) = events()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT data FROM nodes WHERE id = %s", [event.pk])
+            row = json.loads(cursor.fetchone()[0])
+        (stored,) = row["reports"].values()
+        # The title is the event's, from this report's source: stored once; and so the
+        # source of every field is that report's, stored as its name.
+        assert "title" not in stored and stored["lineup"] == ["dead-bars"]
+        assert row["field_sources"] == "blue_moon"
+        (report,) = event.data["reports"].values()  # read back whole
+        assert report["title"] == "Dead Bars" and report["source"] == "blue_moon"
+        assert event.data["field_sources"]["title"] == "blue_moon"
+        again = run("blue_moon", process_all=True)
+        assert again.run.data["counts"]["noop"] == 1 and again.run.data["counts"]["update"] == 0
+
+    def test_dropping_a_report_gives_the_event_of_the_reports_left(self, store_raw):
+        # Two sources report the show; when the first one's item goes, the event is
+        # the other's exactly, as if it had only ever had that report.
+        store_raw("blue_moon", [blue_moon_item("a1", "Dead Bars", "2026-12-12T21:00")])
+        run("blue_moon")
+        (event,) = events()
+        (raw_id,) = event.data["reports"]
+        kexp = {"source": "kexp", "lineup": ["dead-bars"], "title": "DEAD BARS live"}
+        data = ev.resolve({**event.data, "reports": {**event.data["reports"], "k1": kexp}})
+        event.data = data
+        event.save()
+        event.refresh_from_db()
+        assert event.data["title"] == "Dead Bars"  # the venue's own listing ranks first
+        assert event.data["reports"][raw_id]["title"] == "Dead Bars"
+        alone = ev.resolve({**event.data, "reports": {"k1": kexp}})
+        event.data = alone
+        event.save()
+        event.refresh_from_db()
+        assert event.data == ev.as_stored(alone)
+        assert event.data["title"] == "DEAD BARS live"
+        assert event.data["reports"]["k1"]["title"] == "DEAD BARS live"
 
     def test_an_event_stored_whole_is_not_rewritten_by_a_repeat(self, store_raw):
         # Events stored before events and reports were compacted hold every field, nulls

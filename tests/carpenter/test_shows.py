@@ -3,6 +3,7 @@
 import pytest
 
 from carpenter.service import carpenter
+from carpenter.shows import day_spans
 from tests.carpenter.conftest import blue_moon_item, events, listing, records
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +125,28 @@ def test_shows_more_than_two_hours_apart_stay_two(store_raw, listings):
     store_raw("listings", [listing("L1", "Dead Bars", "2026-12-12", "21:30")])
     assert run("blue_moon", "listings").ok
     assert len(events()) == 2
+
+
+def test_listings_far_apart_in_a_batch_join_their_own_days_shows(store_raw, listings):
+    # A month of shows; a later batch brings doors times for the first and last day only:
+    # each joins its own day's show, and the days between are neither read nor touched.
+    days = [f"2026-12-{d:02d}" for d in range(1, 31)]
+    store_raw("blue_moon", [blue_moon_item(f"a{d}", f"Band {d}", f"{d}T21:00") for d in days])
+    assert run("blue_moon").ok
+    doors = [listing(f"L{d}", f"Band {d}", d, "20:00") for d in (days[0], days[-1])]
+    store_raw("listings", doors)
+    assert run("listings").ok
+    joined = {e.data["day"]: sorted(e.data["sources"]) for e in events()}
+    assert len(joined) == 30
+    assert joined[days[0]] == joined[days[-1]] == ["blue_moon", "listings"]
+    assert all(joined[d] == ["blue_moon"] for d in days[1:-1])
+
+
+def test_a_batchs_days_are_read_as_runs_of_nearby_days():
+    slots = [("v1", "2026-12-01"), ("v1", "2026-12-02"), ("v1", "2026-12-04")]
+    slots += [("v1", "2027-03-01"), ("v2", "2026-12-02"), ("v1", "2026-12-01")]
+    assert day_spans(slots) == [
+        ("v1", "2026-12-01", "2026-12-04"),
+        ("v1", "2027-03-01", "2027-03-01"),
+        ("v2", "2026-12-02", "2026-12-02"),
+    ]

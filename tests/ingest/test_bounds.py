@@ -31,7 +31,7 @@ def feed_with(tmp_path, *extra, replace_first=None):
 
 def errors(outcome):
     return {
-        r.data["external_id"]: r.data["reason"]
+        r.data.get("external_id"): r.data["reason"]
         for r in outcome.run.neighbours("has_record")
         if r.data["change_type"] == "error"
     }

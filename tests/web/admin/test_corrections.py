@@ -50,6 +50,9 @@ def test_the_event_form_has_the_schemas_fields_not_json(admin_client, show):
     assert '<textarea name="lineup"' in page and "Grudge Match\nThee Pillbugs" in page
     assert 'name="title"' in page and 'name="hidden"' in page
     assert "sms-json-edit" not in page  # no JSON text area to type into
+    # Each box's help is its schema field's docstring.
+    assert "Local day of the show, YYYY-MM-DD." in page
+    assert "Local start time HH:MM; null for an all-day item" in page
 
 
 def test_a_correction_from_the_form_survives_process_all_and_comes_off(admin_client, show):

@@ -1,6 +1,9 @@
 """A run's page: its summary, its records grouped by change type, diffs field by field."""
 
+import json
+
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from web.dashboard.queries import RECORDS_PER_PAGE, RECORDS_PREVIEW
@@ -63,6 +66,25 @@ def test_records_grouped_by_change_type_with_links(staff_client, carpenter_run):
     page = response.content.decode()
     assert reverse("dashboard:venue", args=[venue.pk]) in page
     assert "not a public show" in page
+
+
+def test_records_store_only_what_they_say_and_show_the_same(staff_client, carpenter_run):
+    # A create has no diff and no reason: its stored row leaves them out, not null.
+    run, *_ = carpenter_run
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT data FROM nodes WHERE label = 'carpenter_record' ORDER BY created_at, id"
+        )
+        stored = [json.loads(row[0]) for row in cursor.fetchall()]
+    create, skip, update = sorted(stored, key=lambda r: r["change_type"])
+    assert not {"diff", "reason"} & set(create)
+    assert "reason" not in update and update["diff"]
+    assert "diff" not in skip and skip["reason"] == "not a public show"
+    response = run_page(staff_client, run)
+    groups = {g.change_type: g for g in response.context["data"].groups}
+    (made,) = groups["create"].records
+    assert made.reason is None and made.diff == []
+    assert "None" not in response.content.decode()
 
 
 def test_an_update_diff_is_rendered_field_by_field(staff_client, carpenter_run):
