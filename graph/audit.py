@@ -163,7 +163,9 @@ class RunLog:
         self.counts[change_type] += count
         if kind:
             self.kinds[kind][change_type] += count
-        stats = self.stats.setdefault(source, SourceStats())
+        stats = self.stats.get(source)
+        if stats is None:  # not setdefault: it would build a SourceStats every call
+            stats = self.stats[source] = SourceStats()
         setattr(stats, STAT_OF[change_type], getattr(stats, STAT_OF[change_type]) + count)
 
     def totals(self) -> dict[str, int]:
