@@ -25,6 +25,8 @@ from carpenter import merge as merging
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
 
+    from graph.models import Node
+
 logger = logging.getLogger(__name__)
 
 
@@ -99,11 +101,9 @@ def merge(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet) -> H
     if len(venues) != 2:
         modeladmin.message_user(request, "Select exactly two venues to merge.", messages.ERROR)
         return None
-    by_id = {venue.pk: venue for venue in venues}
-    keep_id = request.POST.get("keep")
-    if request.POST.get("confirm") == "yes" and keep_id in by_id:
-        keep = by_id.pop(keep_id)
-        duplicate = next(iter(by_id.values()))
+    chosen = _chosen_pair(request, venues)
+    if chosen is not None:
+        keep, duplicate = chosen
         return _recorded_run(
             modeladmin,
             request,
@@ -129,11 +129,9 @@ def merge_artists(
     if len(artists) != 2:
         modeladmin.message_user(request, "Select exactly two artists to merge.", messages.ERROR)
         return None
-    by_id = {artist.pk: artist for artist in artists}
-    keep_id = request.POST.get("keep")
-    if request.POST.get("confirm") == "yes" and keep_id in by_id:
-        keep = by_id.pop(keep_id)
-        duplicate = next(iter(by_id.values()))
+    chosen = _chosen_pair(request, artists)
+    if chosen is not None:
+        keep, duplicate = chosen
         return _recorded_run(
             modeladmin,
             request,
@@ -176,6 +174,17 @@ def split_artist(
         artist=artist,
         missing_names=request.POST.get("confirm") == "yes",
     )
+
+
+def _chosen_pair(request: HttpRequest, pair: list[Node]) -> tuple[Node, Node] | None:
+    """The one to keep and the one to merge into it, once the operator confirmed a
+    choice of one of the two; None while the confirm page must ask (again)."""
+    by_id = {node.pk: node for node in pair}
+    keep_id = request.POST.get("keep")
+    if request.POST.get("confirm") != "yes" or keep_id not in by_id:
+        return None
+    keep = by_id.pop(keep_id)
+    return keep, next(iter(by_id.values()))
 
 
 def _confirm_page(
