@@ -293,11 +293,10 @@ def compact_event(data: dict[str, Any]) -> dict[str, Any]:
     """Return an event's data as it is stored: without the fields no report gives, and
     without its one report's copies of the event's own fields (``expand_event``)."""
     stored = {k: v for k, v in data.items() if k not in _EVENT_DEFAULTS or v != _EVENT_DEFAULTS[k]}
-    only = _only_report(stored)
-    sources = stored.get("field_sources")
-    if only is None or not isinstance(sources, dict):
+    sole = _sole_report(stored)
+    if sole is None:
         return stored
-    raw_id, report = only
+    raw_id, report, sources = sole
     source = report.get("source")
     copies = [
         field
@@ -333,11 +332,10 @@ def expand_event(data: dict[str, Any]) -> dict[str, Any]:
     sources = data.get("field_sources")
     if isinstance(sources, str):
         data = {**data, "field_sources": _all_from(data, sources)}
-        sources = data["field_sources"]
-    only = _only_report(data)
-    if only is None or not isinstance(sources, dict):
+    sole = _sole_report(data)
+    if sole is None:
         return data
-    raw_id, report = only
+    raw_id, report, sources = sole
     source = report.get("source")
     missing = [
         field
@@ -356,12 +354,14 @@ def stored(label: str, data: dict[str, Any]) -> dict[str, Any]:
     return compact_event(data) if label == Label.EVENT else data
 
 
-def _only_report(data: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
-    reports = data.get("reports")
-    if not isinstance(reports, dict) or len(reports) != 1:
+def _sole_report(data: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, str]] | None:
+    """Return an event's one report (raw id, report) and its ``field_sources``, when it
+    has exactly one report and names each field's source: the events compacted."""
+    reports, sources = data.get("reports"), data.get("field_sources")
+    if not isinstance(reports, dict) or len(reports) != 1 or not isinstance(sources, dict):
         return None
     ((raw_id, report),) = reports.items()
-    return (raw_id, report) if isinstance(report, dict) else None
+    return (raw_id, report, sources) if isinstance(report, dict) else None
 
 
 def _all_from(data: dict[str, Any], source: str) -> dict[str, str]:
