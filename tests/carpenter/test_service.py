@@ -7,6 +7,7 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from carpenter import events as ev
+from carpenter.builder import Builder
 from carpenter.service import carpenter
 from graph.models import Edge, Node
 from tests.carpenter.conftest import blue_moon_item, events, listing, records
@@ -19,6 +20,18 @@ SINCE = "2000-01-01"
 def run(*sources, **options):
     options.setdefault("since", SINCE)
     return carpenter(list(sources), **options)
+
+
+def fail_placing(monkeypatch, title, error):
+    """Make the builder raise ``error`` on the show titled ``title``, as one item's surprise."""
+    real = Builder._place
+
+    def failing(self, item, batch):
+        if item.show.title == title:
+            raise error
+        return real(self, item, batch)
+
+    monkeypatch.setattr(Builder, "_place", failing)
 
 
 def graph_size():
@@ -356,20 +369,11 @@ class TestBadInput:
         "error", [IntegrityError("simulated conflict"), KeyError("simulated bug")]
     )
     def test_one_failing_item_does_not_stop_the_batch(self, store_raw, monkeypatch, error):
-        from carpenter import builder as builder_module
-
         store_raw(
             "blue_moon",
             [blue_moon_item(f"a{i}", f"Band {i}", f"2026-12-{10 + i}T21:00") for i in range(5)],
         )
-        real = builder_module.Builder._place
-
-        def fail_on_band_3(self, item, batch):
-            if item.show.title == "Band 3":
-                raise error
-            return real(self, item, batch)
-
-        monkeypatch.setattr(builder_module.Builder, "_place", fail_on_band_3)
+        fail_placing(monkeypatch, "Band 3", error)
         outcome = run("blue_moon")
         assert sorted(e.data["title"] for e in events()) == ["Band 0", "Band 1", "Band 2", "Band 4"]
         (record,) = records("error")
@@ -381,7 +385,6 @@ class TestBadInput:
     def test_batches_read_as_they_go_take_each_item_once(self, store_raw, monkeypatch, process_all):
         # Batches are read a page at a time after the last key, while the run marks
         # items processed and one fails (staying unprocessed): each is taken once.
-        from carpenter import builder as builder_module
         from carpenter import service
 
         monkeypatch.setattr(service, "BATCH", 2)
@@ -389,14 +392,7 @@ class TestBadInput:
             "blue_moon",
             [blue_moon_item(f"a{i}", f"Band {i}", f"2026-12-{10 + i}T21:00") for i in range(7)],
         )
-        real = builder_module.Builder._place
-
-        def fail_on_band_3(self, item, batch):
-            if item.show.title == "Band 3":
-                raise KeyError("simulated bug")
-            return real(self, item, batch)
-
-        monkeypatch.setattr(builder_module.Builder, "_place", fail_on_band_3)
+        fail_placing(monkeypatch, "Band 3", KeyError("simulated bug"))
         outcome = run("blue_moon", process_all=process_all)
         titles = sorted(e.data["title"] for e in events())
         assert titles == [f"Band {i}" for i in range(7) if i != 3]
